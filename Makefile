@@ -1,0 +1,56 @@
+# The two commands: `make book` (set up + strict build of the whole site) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MATHJAX := _vendor/site/mathjax/tex-chtml.js
+JB_FLAGS := -W -n --keep-going --all
+
+.PHONY: book test venv vendor clean rerun lint unit bench pdf
+
+book: $(STAMP) $(MATHJAX)
+	@start=$$(date +%s); \
+	$(BIN)/jupyter-book build . $(JB_FLAGS) ; rc=$$?; \
+	echo "jupyter-book build finished in $$(( $$(date +%s) - start )) s (exit $$rc)"; \
+	if [ $$rc -ne 0 ]; then \
+	  ls _build/html/reports/ 2>/dev/null && tail -n 40 _build/html/reports/**/*.err.log 2>/dev/null; \
+	  exit $$rc; fi
+
+test: book
+	$(BIN)/python -m pytest
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not build and not browser"
+
+lint: $(STAMP)
+	$(BIN)/ruff check book tests
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+vendor: $(MATHJAX)
+
+$(MATHJAX): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf _vendor/site/mathjax && mkdir -p _vendor/site
+	cp -r node_modules/mathjax/es5 _vendor/site/mathjax
+	touch $(MATHJAX)
+
+# The execution cache keys on code only: after an environment change force re-execution.
+rerun:
+	rm -rf _build/.jupyter_cache _build/ledger
+	$(MAKE) book
+
+clean:
+	rm -rf _build _vendor node_modules
+
+bench: $(STAMP)
+	$(BIN)/python -m pytest -m bench -p no:cacheprovider

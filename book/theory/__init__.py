@@ -1,0 +1,1 @@
+"""Theoretical models solved numerically and checked against their closed forms."""
