@@ -1,0 +1,314 @@
+"""Indices of agglomeration, localisation and specialisation.
+
+Input is a *tidy* region x industry table (one row per region-industry pair with a size
+measure such as employment, establishments or patents) or, for the Ellison-Glaeser and
+Maurel-Sedillot indices, a plant list (one row per plant with its industry, region and size).
+Absent region-industry pairs count as zero.
+
+Notation: :math:`E_{ri}` employment of industry *i* in region *r*, :math:`E_r`, :math:`E_i`, :math:`E`
+the row, column and grand totals; :math:`s_{ri}=E_{ri}/E_i` region *r*'s share of industry *i*,
+:math:`x_r=E_r/E` its share of all activity.
+
+* location quotient :math:`LQ_{ri}=(E_{ri}/E_r)/(E_i/E)` (on patents: Balassa's revealed
+  technological advantage);
+* Krugman specialisation index :math:`K_r=\\sum_i |E_{ri}/E_r - E^{ref}_i/E^{ref}|`, the
+  reference being the rest of the regions (Krugman 1991, *Geography and Trade*, ch. 3) or all;
+* Hoover localisation coefficient :math:`\\tfrac12\\sum_r |s_{ri}-x_r|`;
+* locational Gini (Krugman 1991, *Geography and Trade*, app. D): one minus twice the area under
+  the localisation curve (regions ordered by :math:`LQ_{ri}`) below the diagonal;
+* Herfindahl :math:`H=\\sum_j z_j^2` of plant shares :math:`z_j`;
+* Ellison & Glaeser (1997, sect. I)
+  :math:`\\gamma=\\frac{G-(1-\\sum_r x_r^2)H}{(1-\\sum_r x_r^2)(1-H)}` with raw concentration
+  :math:`G=\\sum_r (s_{ri}-x_r)^2`; under the "dartboard" (plants placed independently with
+  probabilities :math:`x_r`) :math:`E[\\gamma]=0` (EG 1997, Proposition 1).
+* Maurel & Sedillot (1999)
+  :math:`\\gamma^{MS}=\\frac{G^{MS}-H}{1-H}`,
+  :math:`G^{MS}=\\frac{\\sum_r s_{ri}^2-\\sum_r x_r^2}{1-\\sum_r x_r^2}`; also unbiased under
+  the dartboard.
+
+No maintained Python package implements these (``pysal`` has inequality measures but not the
+EG/MS indices on plant data), so they are written here by hand with vectorised pandas.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import BookInputError
+from .validate import as_1d_float, require_columns
+
+__all__ = ["region_industry_matrix", "location_quotient", "krugman_specialisation",
+           "hoover_localisation", "locational_gini", "herfindahl", "ellison_glaeser",
+           "maurel_sedillot", "dartboard", "EGResult"]
+
+
+def _check_values(s: pd.Series, name: str) -> np.ndarray:
+    if not (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)):
+        raise BookInputError(f"column {name!r} must be numeric, got dtype {s.dtype}; convert it "
+                             "with pd.to_numeric(...) first.")
+    v = s.to_numpy(dtype=float)
+    if np.isnan(v).any():
+        raise BookInputError(
+            f"column {name!r} has {int(np.isnan(v).sum())} missing value(s); suppressed cells "
+            "must be imputed or dropped explicitly before computing an index.")
+    if np.isinf(v).any():
+        raise BookInputError(f"column {name!r} has infinite values.")
+    if (v < 0).any():
+        raise BookInputError(f"column {name!r} has {int((v < 0).sum())} negative value(s); "
+                             "employment (or any size measure) cannot be negative.")
+    return v
+
+
+def region_industry_matrix(data: pd.DataFrame, region: str = "region",
+                           industry: str = "industry", value: str = "employment", *,
+                           allow_empty_regions: bool = False) -> pd.DataFrame:
+    """Validate a tidy table and pivot it to a region x industry matrix (absent pairs = 0).
+
+    Raises
+    ------
+    BookInputError
+        Missing columns, non-numeric / missing / negative values, duplicated (region, industry)
+        keys, a region with zero total (unless ``allow_empty_regions``), an industry with zero
+        total, or fewer than two regions or industries.
+    """
+    require_columns(data, [region, industry, value], "data")
+    _check_values(data[value], value)
+    if data[[region, industry]].isna().any().any():
+        raise BookInputError(f"columns {region!r}/{industry!r} contain missing keys.")
+    dup = data.duplicated([region, industry], keep=False)
+    if dup.any():
+        pairs = data.loc[dup, [region, industry]].drop_duplicates().head(3).values.tolist()
+        raise BookInputError(f"duplicated (region, industry) key(s), e.g. {pairs}; aggregate "
+                             "them first (data.groupby([region, industry]).sum()).")
+    E = data.pivot(index=region, columns=industry, values=value).fillna(0.0).astype(float)
+    if E.shape[0] < 2 or E.shape[1] < 2:
+        raise BookInputError(f"need at least 2 regions and 2 industries, got {E.shape[0]} x "
+                             f"{E.shape[1]}.")
+    zero_r = E.index[E.sum(axis=1) == 0].tolist()
+    if zero_r and not allow_empty_regions:
+        raise BookInputError(f"region(s) {zero_r[:5]} have zero total {value}: shares and "
+                             "location quotients are undefined there; drop them.")
+    zero_i = E.columns[E.sum(axis=0) == 0].tolist()
+    if zero_i:
+        raise BookInputError(f"industry(ies) {zero_i[:5]} have zero total {value}; drop them.")
+    return E
+
+
+def location_quotient(data: pd.DataFrame, region: str = "region", industry: str = "industry",
+                      value: str = "employment") -> pd.DataFrame:
+    """Location quotient :math:`LQ_{ri}=(E_{ri}/E_r)/(E_i/E)` as a region x industry matrix.
+
+    LQ > 1: the region is more specialised in the industry than the whole economy. Applied to
+    patent counts it is Balassa's revealed (technological) advantage index.
+    """
+    E = region_industry_matrix(data, region, industry, value)
+    tot = E.to_numpy().sum()
+    return E.div(E.sum(axis=1), axis=0).div(E.sum(axis=0) / tot, axis=1)
+
+
+def krugman_specialisation(data: pd.DataFrame, region: str = "region",
+                           industry: str = "industry", value: str = "employment", *,
+                           reference: str = "rest") -> pd.Series:
+    """Krugman specialisation index per region, in [0, 2].
+
+    :math:`K_r=\\sum_i |E_{ri}/E_r - R_{ri}|` where :math:`R_{ri}` is industry *i*'s share of
+    activity in the reference: ``"rest"`` (all other regions; Krugman 1991) or ``"total"``
+    (all regions including *r*).
+    """
+    if reference not in ("rest", "total"):
+        raise BookInputError(f"reference must be 'rest' or 'total', got {reference!r}.")
+    E = region_industry_matrix(data, region, industry, value)
+    own = E.div(E.sum(axis=1), axis=0)
+    if reference == "total":
+        ref = pd.DataFrame(np.tile(E.sum(axis=0) / E.to_numpy().sum(), (len(E), 1)),
+                           index=E.index, columns=E.columns)
+    else:
+        rest = E.sum(axis=0).to_numpy()[None, :] - E.to_numpy()
+        tot = rest.sum(axis=1, keepdims=True)
+        if (tot == 0).any():
+            raise BookInputError("with reference='rest' every other region being empty leaves "
+                                 "no reference; use reference='total'.")
+        ref = pd.DataFrame(rest / tot, index=E.index, columns=E.columns)
+    return (own - ref).abs().sum(axis=1).rename("krugman_index")
+
+
+def hoover_localisation(data: pd.DataFrame, region: str = "region", industry: str = "industry",
+                        value: str = "employment") -> pd.Series:
+    """Hoover coefficient of localisation per industry, :math:`\\tfrac12\\sum_r|s_{ri}-x_r|`, in [0, 1)."""
+    E = region_industry_matrix(data, region, industry, value)
+    s = E / E.sum(axis=0)
+    x = E.sum(axis=1) / E.to_numpy().sum()
+    return (0.5 * s.sub(x, axis=0).abs().sum(axis=0)).rename("hoover")
+
+
+def locational_gini(data: pd.DataFrame, region: str = "region", industry: str = "industry",
+                    value: str = "employment") -> pd.Series:
+    """Krugman's locational Gini per industry (Krugman 1991, *Geography and Trade*).
+
+    Regions are sorted by the industry's location quotient (ascending); the localisation curve
+    plots the cumulative share of the industry (:math:`s_{ri}`) against the cumulative share of
+    total activity (:math:`x_r`). The index is one minus twice the area under that curve: 0 when
+    the industry is spread like all activity, approaching 1 when it sits in one small region.
+    """
+    E = region_industry_matrix(data, region, industry, value)
+    x = (E.sum(axis=1) / E.to_numpy().sum()).to_numpy()
+    out = {}
+    for col in E.columns:
+        s = (E[col] / E[col].sum()).to_numpy()
+        order = np.argsort(s / x, kind="stable")
+        X = np.concatenate([[0.0], np.cumsum(x[order])])
+        Y = np.concatenate([[0.0], np.cumsum(s[order])])
+        area = np.sum((X[1:] - X[:-1]) * (Y[1:] + Y[:-1]) / 2)
+        out[col] = 1 - 2 * area
+    return pd.Series(out, name="locational_gini").rename_axis(E.columns.name)
+
+
+def herfindahl(sizes) -> float:
+    """Herfindahl index :math:`H=\\sum_j z_j^2` of plant shares :math:`z_j=e_j/\\sum e`.
+
+    Parameters
+    ----------
+    sizes : array-like
+        Non-negative plant sizes (employment), at least one positive.
+    """
+    e = as_1d_float(sizes, "sizes")
+    if (e < 0).any():
+        raise BookInputError("sizes has negative values; plant employment cannot be negative.")
+    tot = e.sum()
+    if tot <= 0:
+        raise BookInputError("sizes sum to zero; the Herfindahl index is undefined.")
+    z = e / tot
+    return float(np.sum(z**2))
+
+
+@dataclass(frozen=True)
+class EGResult:
+    """Per-industry Ellison-Glaeser / Maurel-Sedillot components."""
+
+    table: pd.DataFrame   # columns: n_plants, H, G, gamma (and G_ms, gamma_ms)
+    x: pd.Series           # regions' shares of aggregate activity
+
+
+def _plants(plants, region, industry, size, region_shares):
+    require_columns(plants, [region, industry, size], "plants")
+    e = _check_values(plants[size], size)
+    if plants[[region, industry]].isna().any().any():
+        raise BookInputError(f"plants has missing {region!r} or {industry!r} keys.")
+    if (e == 0).any():
+        raise BookInputError(f"{int((e == 0).sum())} plant(s) have zero {size}; drop them (a plant "
+                             "with no employment carries no weight and is usually a data error).")
+    if region_shares is None:
+        x = plants.groupby(region, observed=True)[size].sum()
+        x = x / x.sum()
+    else:
+        x = pd.Series(region_shares, dtype=float)
+        if x.index.has_duplicates:
+            raise BookInputError("region_shares has duplicated regions.")
+        if x.isna().any() or (x < 0).any():
+            raise BookInputError("region_shares must be non-negative numbers without NaN.")
+        if abs(x.sum() - 1) > 1e-8:
+            raise BookInputError(f"region_shares must sum to 1, they sum to {x.sum():.6g}.")
+        unknown = sorted(set(plants[region]) - set(x.index), key=str)
+        if unknown:
+            raise BookInputError(f"plants are located in region(s) {unknown[:5]} that "
+                                 "region_shares does not list.")
+    if len(x) < 2:
+        raise BookInputError("need at least two regions.")
+    counts = plants.groupby(industry, observed=True).size()
+    single = counts.index[counts < 2].tolist()
+    if single:
+        raise BookInputError(
+            f"industry(ies) {single[:5]} have a single plant: H = 1 and the Ellison-Glaeser index "
+            "is undefined (0/0); drop industries with fewer than two plants.")
+    return x
+
+
+def ellison_glaeser(plants: pd.DataFrame, region: str = "region", industry: str = "industry",
+                    size: str = "employment", *, region_shares=None) -> EGResult:
+    """Ellison-Glaeser (1997) agglomeration index :math:`\\gamma` per industry, with the
+    Maurel-Sedillot (1999) variant.
+
+    Parameters
+    ----------
+    plants : DataFrame
+        One row per plant: its ``industry``, ``region`` and ``size`` (employment, > 0).
+    region_shares : Series, optional
+        :math:`x_r`, each region's share of aggregate activity (all industries); default: the
+        regions' shares of the plants' total size in ``plants``.
+
+    Returns
+    -------
+    EGResult
+        ``table`` indexed by industry with n_plants, H (plant Herfindahl), G (EG raw
+        concentration), gamma (EG 1997), G_ms and gamma_ms (Maurel-Sedillot 1999).
+    """
+    x = _plants(plants, region, industry, size, region_shares)
+    sum_x2 = float((x**2).sum())
+    rows = {}
+    for ind, grp in plants.groupby(industry, observed=True, sort=True):
+        e = grp[size].to_numpy(dtype=float)
+        H = float(np.sum((e / e.sum()) ** 2))
+        s = grp.groupby(region, observed=True)[size].sum() / e.sum()
+        s = s.reindex(x.index, fill_value=0.0)
+        G = float(((s - x) ** 2).sum())
+        gamma = (G - (1 - sum_x2) * H) / ((1 - sum_x2) * (1 - H))
+        G_ms = (float((s**2).sum()) - sum_x2) / (1 - sum_x2)
+        gamma_ms = (G_ms - H) / (1 - H)
+        rows[ind] = (len(e), H, G, gamma, G_ms, gamma_ms)
+    tab = pd.DataFrame.from_dict(rows, orient="index",
+                                 columns=["n_plants", "H", "G", "gamma", "G_ms", "gamma_ms"])
+    tab.index.name = industry
+    tab["n_plants"] = tab["n_plants"].astype(int)
+    return EGResult(tab, x.rename("x"))
+
+
+def maurel_sedillot(plants: pd.DataFrame, region: str = "region", industry: str = "industry",
+                    size: str = "employment", *, region_shares=None) -> pd.Series:
+    """Maurel-Sedillot (1999) :math:`\\gamma^{MS}` per industry (see :func:`ellison_glaeser`)."""
+    return ellison_glaeser(plants, region, industry, size,
+                           region_shares=region_shares).table["gamma_ms"]
+
+
+def dartboard(sizes, region_shares, n_sim: int, rng) -> pd.DataFrame:
+    """Simulate the EG dartboard: place each plant independently in region *r* with
+    probability :math:`x_r` and compute gamma and gamma_ms for each draw.
+
+    Parameters
+    ----------
+    sizes : array-like
+        Plant sizes of one industry (>= 2 plants, positive).
+    region_shares : array-like
+        :math:`x_r` (non-negative, summing to one).
+    n_sim : int
+        Number of simulated industries.
+    rng : numpy.random.Generator
+        From :func:`book.rng`.
+
+    Returns
+    -------
+    DataFrame with columns G, gamma, gamma_ms, one row per draw. EG (1997, Prop. 1):
+    :math:`E[G]=(1-\\sum x_r^2)H`, hence :math:`E[\\gamma]=0`.
+    """
+    e = as_1d_float(sizes, "sizes")
+    if e.size < 2 or (e <= 0).any():
+        raise BookInputError("sizes needs at least two plants, all with positive size.")
+    x = as_1d_float(region_shares, "region_shares")
+    if (x < 0).any() or abs(x.sum() - 1) > 1e-8 or x.size < 2:
+        raise BookInputError("region_shares must be >= 2 non-negative shares summing to 1.")
+    if not isinstance(n_sim, int) or isinstance(n_sim, bool) or n_sim < 1:
+        raise BookInputError(f"n_sim must be a positive int, got {n_sim!r}.")
+    if not isinstance(rng, np.random.Generator):
+        raise BookInputError("rng must be a numpy Generator; use book.rng(offset).")
+    z = e / e.sum()
+    H = float(np.sum(z**2))
+    sum_x2 = float(np.sum(x**2))
+    loc = rng.choice(x.size, size=(n_sim, e.size), p=x)
+    s = np.zeros((n_sim, x.size))
+    np.add.at(s, (np.repeat(np.arange(n_sim), e.size), loc.ravel()), np.tile(z, n_sim))
+    G = np.sum((s - x) ** 2, axis=1)
+    gamma = (G - (1 - sum_x2) * H) / ((1 - sum_x2) * (1 - H))
+    G_ms = (np.sum(s**2, axis=1) - sum_x2) / (1 - sum_x2)
+    gamma_ms = (G_ms - H) / (1 - H)
+    return pd.DataFrame({"G": G, "gamma": gamma, "gamma_ms": gamma_ms})
