@@ -140,8 +140,8 @@ def test_spatial_lag_effects_equal_the_analytic_inverse():
     W = bs.as_sparse(w).toarray()
     rho, b, th = 0.45, np.array([1.5, -0.7]), np.array([0.3, 0.2])
     S = np.linalg.inv(np.eye(16) - rho * W)
-    direct = [np.trace(S @ (bk * np.eye(16) + tk * W)) / 16 for bk, tk in zip(b, th)]
-    total = [(S @ (bk * np.eye(16) + tk * W)).sum() / 16 for bk, tk in zip(b, th)]
+    direct = [np.trace(S @ (bk * np.eye(16) + tk * W)) / 16 for bk, tk in zip(b, th, strict=True)]
+    total = [(S @ (bk * np.eye(16) + tk * W)).sum() / 16 for bk, tk in zip(b, th, strict=True)]
     for method in ("dense", "traces"):
         e = bs.lag_effects(rho, b, w, theta=th, method=method, m=80)
         tol = 1e-10 if method == "dense" else 1e-6  # exact traces for N <= 400, series to 80 terms
