@@ -22,8 +22,12 @@ import statsmodels.api as sm
 from scipy.optimize import curve_fit
 
 from .errors import BookInputError
-from .validate import (as_1d_float, require_columns, require_min_obs, require_positive,
-                       require_same_length)
+from .validate import (
+    as_1d_float,
+    require_columns,
+    require_positive,
+    require_same_length,
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,6 @@ def _inputs(y0, yT, T):
     if not np.isfinite(T) or T <= 0:
         raise BookInputError(f"T must be a positive number of years, got {T!r}; "
                              "pass end year minus start year.")
-    require_min_obs(n, 2, "a convergence regression")
     if n < 3:
         raise BookInputError("a convergence regression needs at least 3 regions.")
     return np.log(y0), np.log(yT / y0) / T, T, n
@@ -158,7 +161,7 @@ def beta_nls(y0, yT, T, *, start: float | None = None) -> BetaResult:
     resid = g - f(x, a, beta)
     r2 = 1 - np.sum(resid**2) / np.sum((g - g.mean()) ** 2)
     s = np.sqrt(np.sum(resid**2) / (n - 2))
-    slope = -(-np.expm1(-beta * T)) / T
+    slope = np.expm1(-beta * T) / T  # = -(1 - e^{-beta T}) / T
     return BetaResult(float(beta), float(beta_se), float(a), float(a_se), float(slope),
                       float(r2), float(s), n, T, "nls")
 

@@ -167,7 +167,7 @@ class Ledger:
         LEDGER_DIR.mkdir(parents=True, exist_ok=True)
         path = LEDGER_DIR / f"{self.design}.json"
         payload = {"design": self.design, "page": self.meta.get("page", ""), "rows": self.rows()}
-        path.write_text(json.dumps(payload, indent=1, sort_keys=True, default=_round) + "\n")
+        path.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n")
         return path
 
     def table(self, save: bool = True) -> pd.DataFrame:
@@ -181,18 +181,14 @@ class Ledger:
             "source": df["source"],
             "published": df["published"].map(_fmt),
             "ours": [_fmt(v) + (f" ({_fmt(s)})" if s is not None else "")
-                     for v, s in zip(df["ours"], df["ours_se"])],
+                     for v, s in zip(df["ours"], df["ours_se"], strict=True)],
             "gap": df["gap"].map(_fmt),
             "tolerance": df["tolerance"].map(_fmt),
             "status": [("✓ " if ok else "✗ ") + s + ("" if e == "within" else " (explained)")
-                       for ok, s, e in zip(df["ok"], df["status"], df["expected"])],
+                       for ok, s, e in zip(df["ok"], df["status"], df["expected"], strict=True)],
         })
         out.index = df["target"].rename("target")
         return out
-
-
-def _round(x):
-    return x
 
 
 def _fmt(v) -> str:

@@ -35,6 +35,11 @@ def as_1d_float(x, name: str, *, allow_nan: bool = False) -> np.ndarray:
             )
         x = x.iloc[:, 0]
     arr = np.asarray(x)
+    if arr.dtype.kind == "O" and all(
+        isinstance(e, (int, float, np.integer, np.floating)) and not isinstance(e, bool)
+        for e in arr.ravel()
+    ):
+        arr = arr.astype(float)  # numbers held in an object column
     if arr.dtype.kind in "OUS":
         try:
             arr = arr.astype(float)

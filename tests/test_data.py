@@ -1,0 +1,93 @@
+"""Every registry entry: well-formed, loads offline, checksums verified, documented columns."""
+import pandas as pd
+import pytest
+import yaml
+
+from book import data
+from book.errors import BookInputError, DataIntegrityError
+
+IDS = sorted(data.registry())
+PACKAGE_IDS = [i for i in IDS if data.entry(i).kind == "package"]
+
+
+@pytest.mark.parametrize("dataset_id", IDS)
+def test_entry_is_complete(dataset_id):
+    e = data.entry(dataset_id)
+    for field in ("title", "publisher", "licence", "citation"):
+        assert str(getattr(e, field)).strip(), f"{dataset_id}: empty {field}"
+    assert e.used_by, f"{dataset_id}: used_by is empty"
+    assert e.columns, f"{dataset_id}: no documented columns"
+    for name, spec in e.files.items():
+        if e.kind == "package":
+            assert spec.get("path") and len(spec.get("sha256") or "") == 64, name
+        else:
+            assert str(spec.get("url", "")).startswith("https://"), name
+
+
+@pytest.mark.parametrize("dataset_id", PACKAGE_IDS)
+def test_package_entry_loads_with_verified_hash(dataset_id):
+    e = data.entry(dataset_id)
+    for name, spec in e.files.items():
+        assert data.sha256(data.fetch(dataset_id, name)) == spec["sha256"]
+    df = data.load(dataset_id)
+    assert len(df) > 0
+    assert set(e.columns) <= set(df.columns)
+
+
+def test_used_by_pages_exist():
+    from book import ROOT
+    for e in data.registry().values():
+        for page in e.used_by:
+            assert (ROOT / f"{page}.md").exists(), f"{e.id}: used_by names missing page {page}"
+
+
+def test_us_income_known_values():
+    df = data.load("us_income").set_index(["state", "year"])["income"]
+    assert df[("Alabama", 1929)] == 323
+    assert df[("Arizona", 1929)] == 600
+    assert len(df) == 48 * 81
+    assert df.index.get_level_values("year").min() == 1929
+    assert df.index.get_level_values("year").max() == 2009
+
+
+def test_mexico_known_values_and_join():
+    gdp = data.load("mexico_gdp")
+    assert gdp.loc[(gdp.state == "Aguascalientes") & (gdp.year == 1940), "gdp_pc"].item() == 10384
+    assert gdp.state.nunique() == 32 and sorted(gdp.year.unique()) == list(range(1940, 2001, 10))
+    geo = data.load("mexico_geometry")
+    assert set(geo.state) == set(gdp.state)  # the crosswalk leaves no state unmatched
+
+
+def test_us48_geometry():
+    g = data.load("us48_geometry")
+    assert len(g) == 48 and g.crs.to_epsg() == 4326
+    assert set(g.state) == set(data.load("us_income").state)
+
+
+def test_unknown_id_is_a_clear_error():
+    with pytest.raises(BookInputError, match="unknown data id 'nope'.*Registered ids"):
+        data.load("nope")
+    with pytest.raises(BookInputError, match="must be a string"):
+        data.load(3)
+
+
+def test_corrupted_file_is_detected(tmp_path, monkeypatch):
+    """A package file whose bytes changed is reported with its path and how to fix it."""
+    e = data.entry("us_income")
+    bad = dict(e.raw)
+    bad["obtain"] = {**e.obtain, "files": {"usjoin.csv": {**e.files["usjoin.csv"], "sha256": "0" * 64}}}
+    reg = tmp_path / "registry"
+    reg.mkdir()
+    (reg / "us_income.yaml").write_text(yaml.safe_dump(bad))
+    monkeypatch.setattr(data, "REGISTRY_DIR", reg)
+    data.registry.cache_clear()
+    try:
+        with pytest.raises(DataIntegrityError, match="checksum mismatch for .*usjoin.csv"):
+            data.load("us_income")
+    finally:
+        data.registry.cache_clear()
+
+
+def test_provenance_table():
+    p = data.provenance("us_income")
+    assert isinstance(p, pd.DataFrame) and "licence" in p.index

@@ -1,0 +1,79 @@
+"""The download path (kind: url) against a loopback HTTP server: success, 404, truncated file,
+wrong hash, no network. Nothing half-written stays in the cache."""
+import hashlib
+
+import pytest
+import yaml
+
+from book import data
+from book.errors import DataIntegrityError, DataUnavailableError
+
+PAYLOAD = b"region,industry,emp\nA,x,10\nB,y,20\n"
+
+
+@pytest.fixture
+def url_entry(tmp_path, monkeypatch):
+    """Register a temporary url-kind data set; returns a function to set its sha256."""
+    reg = tmp_path / "registry"
+    reg.mkdir()
+
+    def make(sha):
+        doc = {
+            "id": "toy_download", "title": "toy", "publisher": "tests", "licence": "CC0",
+            "citation": "none", "used_by": ["tests"], "columns": {"region": "r"},
+            "obtain": {"kind": "url", "files": {"toy.csv": {
+                "url": "https://www.example.invalid/toy.csv", "sha256": sha}}},
+        }
+        (reg / "toy_download.yaml").write_text(yaml.safe_dump(doc))
+        data.registry.cache_clear()
+
+    monkeypatch.setattr(data, "REGISTRY_DIR", reg)
+    yield make
+    data.registry.cache_clear()
+
+
+def test_success_with_pinned_hash(url_entry, loopback_server, data_cache):
+    base, folder = loopback_server
+    (folder / "toy.csv").write_bytes(PAYLOAD)
+    url_entry(hashlib.sha256(PAYLOAD).hexdigest())
+    path = data.fetch("toy_download", base_url=base)
+    assert path.read_bytes() == PAYLOAD
+    assert path.parent == data_cache / "toy_download"
+
+
+def test_trust_on_first_use_records_hash(url_entry, loopback_server, data_cache):
+    base, folder = loopback_server
+    (folder / "toy.csv").write_bytes(PAYLOAD)
+    url_entry(None)
+    path = data.fetch("toy_download", base_url=base)
+    recorded = (data_cache / "toy_download" / "toy.csv.sha256").read_text().strip()
+    assert recorded == hashlib.sha256(PAYLOAD).hexdigest()
+    # later corruption of the cached file is detected against the recorded hash
+    path.write_bytes(PAYLOAD[:-5])
+    with pytest.raises(DataIntegrityError, match="checksum mismatch .*toy.csv.*refetch"):
+        data.fetch("toy_download", base_url=base)
+
+
+def test_404_is_unavailable_and_leaves_nothing(url_entry, loopback_server, data_cache):
+    base, _ = loopback_server
+    url_entry(None)
+    with pytest.raises(DataUnavailableError, match="could not download .*toy.csv"):
+        data.fetch("toy_download", base_url=base)
+    assert not (data_cache / "toy_download" / "toy.csv").exists()
+
+
+def test_truncated_or_wrong_file_fails_hash(url_entry, loopback_server, data_cache):
+    base, folder = loopback_server
+    (folder / "toy.csv").write_bytes(PAYLOAD[:10])  # truncated
+    url_entry(hashlib.sha256(PAYLOAD).hexdigest())
+    with pytest.raises(DataIntegrityError, match="does not match the recorded sha256"):
+        data.fetch("toy_download", base_url=base)
+    assert not (data_cache / "toy_download" / "toy.csv").exists()
+
+
+def test_no_network(url_entry, data_cache):
+    url_entry(None)
+    # port 9 on loopback: nothing listens, the connection is refused at once
+    with pytest.raises(DataUnavailableError, match="offline: place the file at"):
+        data.fetch("toy_download", base_url="http://127.0.0.1:9", timeout=2)
+    assert not (data_cache / "toy_download" / "toy.csv").exists()

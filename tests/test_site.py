@@ -1,0 +1,155 @@
+"""The built site as a reader gets it: served on 127.0.0.1, opened in Debian's Chromium
+(Playwright). Pages load without console errors or failed requests, figures decode, math is
+rendered by the local MathJax, search works, no request leaves the machine, internal links and
+anchors resolve."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def pages() -> list[str]:
+    skip = {"genindex.html", "search.html"}
+    return sorted(p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html")
+                  if not p.relative_to(HTML).parts[0].startswith(("_", "reports"))
+                  and p.name not in skip)
+
+
+@pytest.fixture(scope="module")
+def site(built_html):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_html)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `apt-get install -y chromium` "
+                    "(.ci/run does this when run as root).")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def open_page(browser, url, width=1280, height=900):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    problems = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}")
+            if r.status >= 400 else None)
+    page.on("request", lambda r: problems.append(f"external request: {r.url}")
+            if urlparse(r.url).hostname not in ("127.0.0.1", None) and
+            not r.url.startswith("data:") else None)
+    page.goto(url, wait_until="networkidle")
+    return page, problems
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_every_page_loads_cleanly(site, browser):
+    all_problems = {}
+    for rel in pages():
+        page, problems = open_page(browser, f"{site}/{rel}")
+        broken = page.evaluate(
+            "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0))"
+            ".map(i => i.src)")
+        problems += [f"image not decoded: {s}" for s in broken]
+        if problems:
+            all_problems[rel] = problems
+        page.close()
+    assert not all_problems, all_problems
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_math_renders_locally(site, browser):
+    page, problems = open_page(browser, f"{site}/chapters/04-agglomeration-growth/convergence.html")
+    page.wait_for_selector("mjx-container", timeout=20000)
+    assert page.locator("mjx-container").count() > 3
+    srcs = page.evaluate("Array.from(document.scripts).map(s => s.src).filter(Boolean)")
+    assert any("/mathjax/tex-chtml.js" in s for s in srcs), srcs
+    assert all(urlparse(s).hostname == "127.0.0.1" for s in srcs), srcs
+    assert not problems, problems
+    page.close()
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_search_finds_a_term(site, browser):
+    page, problems = open_page(browser, f"{site}/search.html?q=convergence")
+    page.wait_for_selector("#search-results li, ul.search li", timeout=20000)
+    assert page.locator("ul.search li").count() >= 1
+    assert not problems, problems
+    page.close()
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_screenshots(site, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, rel in [("landing", "intro.html"),
+                      ("chapter4", "chapters/04-agglomeration-growth/convergence.html")]:
+        for label, (w, h) in {"desktop": (1280, 900), "phone": (390, 844)}.items():
+            page, problems = open_page(browser, f"{site}/{rel}", w, h)
+            path = ARTIFACTS / f"{name}-{label}.png"
+            page.screenshot(path=str(path), full_page=False)
+            assert path.stat().st_size > 10_000
+            assert not problems, problems
+            page.close()
+
+
+@pytest.mark.build
+def test_internal_links_and_anchors_resolve(built_html):
+    ids_cache: dict[Path, set] = {}
+
+    def ids(path: Path) -> set:
+        if path not in ids_cache:
+            soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+            ids_cache[path] = {t.get("id") for t in soup.find_all(id=True)} | {
+                t.get("name") for t in soup.find_all("a", attrs={"name": True})}
+        return ids_cache[path]
+
+    bad = []
+    for rel in pages():
+        src = built_html / rel
+        soup = BeautifulSoup(src.read_text(encoding="utf-8"), "html.parser")
+        for a in soup.find_all("a", href=True):
+            href = a["href"]
+            u = urlparse(href)
+            if u.scheme or href.startswith(("mailto:", "javascript:")):
+                continue
+            target = (src.parent / unquote(u.path)).resolve() if u.path else src
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                bad.append(f"{rel}: {href} (missing file)")
+            elif u.fragment and target.suffix == ".html" and u.fragment not in ids(target):
+                bad.append(f"{rel}: {href} (missing anchor)")
+    assert not bad, bad[:30]
