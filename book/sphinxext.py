@@ -7,6 +7,8 @@ build they belong to, whatever order the documents were read in.
 
 ``.. ledger-scorecard::``
     Every row of ``_build/ledger/*.json`` (see :mod:`book.ledger`) with counts per chapter.
+``.. cite-this::``
+    A "cite this chapter" box generated from ``CITATION.cff``.
 ``.. build-status::``
     Execution time of each notebook (from the jupyter-cache records) and package versions.
 """
@@ -29,6 +31,37 @@ class LedgerScorecard(SphinxDirective):
 
     def run(self):
         return [_placeholder(kind="scorecard")]
+
+
+class CiteThis(SphinxDirective):
+    """A "cite this chapter" box (BibTeX and text) generated from CITATION.cff."""
+
+    has_content = False
+
+    def run(self):
+        title = self.env.titles.get(self.env.docname)
+        chapter = title.astext() if title is not None else self.env.docname
+        return [_raw(cite_box_html(Path(self.env.srcdir) / "CITATION.cff", chapter,
+                                   self.env.docname))]
+
+
+def cite_box_html(cff_path: Path, chapter: str, docname: str) -> str:
+    """HTML of the cite box for one chapter, from the CITATION.cff metadata."""
+    import yaml
+
+    cff = yaml.safe_load(cff_path.read_text(encoding="utf-8"))
+    authors = " and ".join(a.get("name") or f"{a['family-names']}, {a['given-names']}"
+                           for a in cff["authors"])
+    year = str(cff["date-released"])[:4]
+    url = cff.get("repository-code", "")
+    key = "agglomeration-review-" + docname.split("/")[1] if "/" in docname else docname
+    bib = (f"@incollection{{{key},\n  author = {{{authors}}},\n  title = {{{chapter}}},\n"
+           f"  booktitle = {{{cff['title']}}},\n  year = {{{year}}},\n"
+           f"  version = {{{cff['version']}}},\n  url = {{{url}}}\n}}")
+    text = (f"{authors} ({year}). “{chapter}”. In: <em>{html.escape(cff['title'])}</em>, "
+            f"version {cff['version']}. {html.escape(url)}")
+    return ("<div class='admonition tip cite-this'><p class='admonition-title'>Cite this chapter"
+            f"</p><p>{text}</p><pre class='cite-bibtex'>{html.escape(bib)}</pre></div>")
 
 
 class BuildStatus(SphinxDirective):
@@ -140,5 +173,6 @@ def setup(app):
     app.add_node(_placeholder, html=(lambda self, node: None, lambda self, node: None))
     app.add_directive("ledger-scorecard", LedgerScorecard)
     app.add_directive("build-status", BuildStatus)
+    app.add_directive("cite-this", CiteThis)
     app.connect("doctree-resolved", _fill)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
