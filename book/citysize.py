@@ -124,7 +124,7 @@ def rank_size(sizes, *, cutoff: float | None = None, top: int | None = None,
     res = sm.OLS(y, X).fit()
     a, b = res.params
     zeta = -float(b)
-    return RankSizeResult(zeta=zeta, se_gi=abs(zeta) * np.sqrt(2.0 / n),
+    return RankSizeResult(zeta=zeta, se_gi=float(abs(zeta) * np.sqrt(2.0 / n)),
                           se_ols=float(res.bse[1]), intercept=float(a),
                           r2=float(res.rsquared), n=int(n), shift=float(shift),
                           cutoff=float(s[-1]))
