@@ -5,9 +5,14 @@ safe); maps use :func:`choropleth`, which draws a GeoDataFrame column with one s
 """
 from __future__ import annotations
 
+import sys
+
 import matplotlib
 
-matplotlib.use("Agg")
+# Headless backend for scripts and tests only: inside a Jupyter kernel (the book build) the
+# inline backend must stay, or figures carry no image/png and glued figures render as text.
+if "ipykernel" not in sys.modules:
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 
