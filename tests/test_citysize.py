@@ -58,3 +58,14 @@ def test_bad_inputs(kwargs, match):
     sizes = kwargs.pop("sizes")
     with pytest.raises(BookInputError, match=match):
         cs.rank_size(sizes, **kwargs)
+
+
+def test_city_data_known_values():
+    from book import data
+    m = data.load("ontario_municipalities")
+    assert len(m) == 414 and m["population_2021"].notna().all()
+    assert m.loc[m.name == "Toronto", "population_2021"].item() == 2794356
+    assert (m["population_2021"] >= 10_000).sum() == 151
+    c = data.load("canada_cma_1996")
+    assert c.year.nunique() == 5 and c.city.nunique() == 25
+    assert c.query("year == 1996 and city == 'Toronto'")["population"].item() == 4444700.0
