@@ -193,7 +193,7 @@ def short_run(lam, sigma: float, mu: float, T: float, *, allow_black_hole: bool 
     w1 = np.ones_like(L)
     w2 = np.ones_like(L)
     it = 0
-    for it in range(1, maxiter + 1):
+    for it in range(1, maxiter + 1):  # noqa: B007 (it is reported after the loop)
         Y1, Y2, P1, P2, W1, W2 = _rhs(w1, w2, L, s, m, t)
         # F_r = sigma*ln(w_r) - ln(W_r), in the unknowns x_r = ln(w_r)
         F1 = s * np.log(w1) - np.log(W1)
