@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 MATHJAX := _vendor/site/mathjax/tex-chtml.js
 JB_FLAGS := -W -n --keep-going --all
 
-.PHONY: book test venv vendor clean rerun lint unit bench pdf
+.PHONY: book test venv vendor clean rerun lint unit bench pdf determinism
 
 book: $(STAMP) $(MATHJAX)
 	@start=$$(date +%s); \
@@ -17,14 +17,20 @@ book: $(STAMP) $(MATHJAX)
 	  ls _build/html/reports/ 2>/dev/null && tail -n 40 _build/html/reports/**/*.err.log 2>/dev/null; \
 	  exit $$rc; fi
 
-test: book
+test: book pdf
 	$(BIN)/python -m pytest
+
+# Printable PDF of the whole book: single-page HTML (notebooks from the cache) printed by
+# Debian's Chromium through Playwright; offline.
+pdf: $(STAMP) $(MATHJAX)
+	$(BIN)/jupyter-book build . --builder singlehtml -n --keep-going
+	$(BIN)/python tools/print_pdf.py _build/singlehtml _build/pdf/book.pdf
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not build and not browser"
 
 lint: $(STAMP)
-	$(BIN)/ruff check book tests
+	$(BIN)/ruff check book tests tools
 
 venv: $(STAMP)
 
@@ -48,6 +54,13 @@ $(MATHJAX): package.json package-lock.json
 rerun:
 	rm -rf _build/.jupyter_cache _build/ledger
 	$(MAKE) book
+
+# Two builds must print the same numbers: keep this build's ledger rows, re-execute every
+# notebook from scratch, compare row by row (bit-identical floats).
+determinism: book
+	rm -rf _build/ledger-previous && cp -r _build/ledger _build/ledger-previous
+	$(MAKE) rerun
+	$(BIN)/python tools/compare_ledgers.py _build/ledger-previous _build/ledger
 
 clean:
 	rm -rf _build _vendor node_modules
