@@ -1,0 +1,199 @@
+"""Glaeser, Kallal, Scheinkman & Shleifer (1992): MAR vs Jacobs externalities in city-industries.
+
+For the largest industries *i* of each city *c*, GKSS (1992, Table 3-4) regress employment
+growth relative to the industry's national growth,
+
+.. math:: \\ln\\frac{E_{ci,1}}{E_{ci,0}} - \\ln\\frac{E_{i,1}}{E_{i,0}}
+   = \\beta_0 + \\beta_S \\ln S_{ci} + \\beta_C \\ln C_{ci} + \\beta_D D_{ci}
+     + \\beta_E \\ln E_{ci,0} + \\varepsilon_{ci},
+
+on three initial conditions:
+
+* specialisation (location quotient) :math:`S_{ci}=(E_{ci}/E_c)/(E_i/E)` — MAR
+  externalities predict :math:`\\beta_S>0`;
+* competition :math:`C_{ci}=(F_{ci}/E_{ci})/(F_i/E_i)`, establishments per worker relative to
+  the nation — Porter/Jacobs predict :math:`\\beta_C>0`, MAR (local monopoly) :math:`\\beta_C<0`;
+* diversity, measured inversely by :math:`D_{ci}`, the share of the city's employment in its
+  five largest *other* industries — Jacobs predicts :math:`\\beta_D<0`.
+
+Mean reversion is the design's known trap: if initial employment contains a transitory shock,
+it raises :math:`S_{ci}` and :math:`E_{ci,0}` and lowers later growth, biasing
+:math:`\\beta_S` downwards. :func:`simulate_city_economy` builds an economy with known
+effects and an adjustable transitory shock to show this.
+
+Written with pandas and :mod:`statsmodels`; no library implements the GKSS variables.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from . import rng
+from .errors import BookInputError
+from .validate import require_columns, require_in_range, require_unique
+
+
+def gkss_variables(df: pd.DataFrame, *, city: str = "city", industry: str = "industry",
+                   emp0: str = "emp0", emp1: str = "emp1", est0: str = "est0",
+                   top_n: int | None = 6, n_other: int = 5) -> pd.DataFrame:
+    """Build the GKSS regression variables from a city x industry employment table.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per (city, industry) with initial and final employment and initial
+        establishments (every city-industry the data hold, so that city and national totals
+        are complete).
+    top_n : int or None
+        Keep, per city, the ``top_n`` largest industries by initial employment (GKSS: 6);
+        ``None`` keeps all city-industries with positive employment at both dates.
+    n_other : int
+        Number of largest *other* industries whose employment share measures (lack of)
+        diversity (GKSS: 5).
+
+    Returns
+    -------
+    DataFrame with city, industry, growth (relative to the nation), ln_spec, ln_comp,
+    top_other_share, ln_emp0.
+    """
+    require_columns(df, [city, industry, emp0, emp1, est0], "df")
+    require_unique(list(zip(df[city], df[industry])), "(city, industry)")
+    for c in (emp0, emp1, est0):
+        v = pd.to_numeric(df[c], errors="coerce")
+        if v.isna().any():
+            raise BookInputError(f"{c} has missing or non-numeric values; CBP withheld cells must "
+                                 "be resolved (dropped or imputed) explicitly first.")
+        if (v < 0).any():
+            raise BookInputError(f"{c} has negative values.")
+    if top_n is not None and (not isinstance(top_n, int) or top_n < 1):
+        raise BookInputError(f"top_n must be a positive int or None, got {top_n!r}.")
+    if not isinstance(n_other, int) or n_other < 1:
+        raise BookInputError(f"n_other must be a positive int, got {n_other!r}.")
+    d = df[[city, industry, emp0, emp1, est0]].rename(
+        columns={city: "city", industry: "industry", emp0: "emp0", emp1: "emp1", est0: "est0"})
+    d = d.astype({"emp0": float, "emp1": float, "est0": float})
+    E = d["emp0"].sum()
+    Ec = d.groupby("city")["emp0"].transform("sum")
+    Ei0 = d.groupby("industry")["emp0"].transform("sum")
+    Ei1 = d.groupby("industry")["emp1"].transform("sum")
+    Fi = d.groupby("industry")["est0"].transform("sum")
+    d["spec"] = (d["emp0"] / Ec) / (Ei0 / E)
+    d["comp"] = (d["est0"] / d["emp0"]) / (Fi / Ei0)
+    # share of the city's employment in its n_other largest industries other than this one
+    def _top_other(g):
+        e = g["emp0"].to_numpy()
+        order = np.argsort(-e, kind="stable")
+        tot = e.sum()
+        out = np.empty(len(e))
+        for k in range(len(e)):
+            others = [j for j in order if j != k][:n_other]
+            out[k] = e[others].sum() / tot
+        return pd.Series(out, index=g.index)
+    d["top_other_share"] = d.groupby("city", group_keys=False)[["emp0"]].apply(_top_other)
+    d["natgrowth"] = np.log(Ei1 / Ei0)
+    keep = (d["emp0"] > 0) & (d["emp1"] > 0) & (d["est0"] > 0)
+    d = d[keep]
+    if top_n is not None:
+        d = d.sort_values(["city", "emp0"], ascending=[True, False]).groupby("city").head(top_n)
+    if len(d) == 0:
+        raise BookInputError("no city-industry has positive employment at both dates.")
+    out = pd.DataFrame({
+        "city": d["city"], "industry": d["industry"],
+        "growth": np.log(d["emp1"] / d["emp0"]) - d["natgrowth"],
+        "ln_spec": np.log(d["spec"]), "ln_comp": np.log(d["comp"]),
+        "top_other_share": d["top_other_share"], "ln_emp0": np.log(d["emp0"]),
+    })
+    return out.sort_values(["city", "industry"]).reset_index(drop=True)
+
+
+def gkss_regression(v: pd.DataFrame, *, industry_effects: bool = False,
+                    cov_type: str = "cluster"):
+    """OLS of relative growth on ln_spec, ln_comp, top_other_share and ln_emp0.
+
+    Parameters
+    ----------
+    v : DataFrame
+        Output of :func:`gkss_variables`.
+    industry_effects : bool
+        Add industry dummies (growth is already relative to the nation, so they absorb only
+        differences in the relative-growth mean).
+    cov_type : {"cluster", "HC1", "nonrobust"}
+        Clustered by city by default (industries in one city share shocks).
+    """
+    cols = ["growth", "ln_spec", "ln_comp", "top_other_share", "ln_emp0"]
+    require_columns(v, cols + ["city", "industry"], "v (from gkss_variables)")
+    X = v[["ln_spec", "ln_comp", "top_other_share", "ln_emp0"]].astype(float)
+    if industry_effects:
+        X = pd.concat([X, pd.get_dummies(v["industry"], prefix="ind", drop_first=True,
+                                         dtype=float)], axis=1)
+    X = sm.add_constant(X, has_constant="add")
+    if len(v) <= X.shape[1]:
+        raise BookInputError(f"{len(v)} city-industries for {X.shape[1]} parameters.")
+    if cov_type == "cluster":
+        return sm.OLS(v["growth"], X).fit(cov_type="cluster",
+                                          cov_kwds={"groups": pd.factorize(v["city"])[0]})
+    if cov_type in ("HC1", "nonrobust"):
+        return sm.OLS(v["growth"], X).fit(cov_type=cov_type)
+    raise BookInputError(f"cov_type must be 'cluster', 'HC1' or 'nonrobust', got {cov_type!r}.")
+
+
+def simulate_city_economy(n_cities: int = 170, n_industries: int = 20, *, mar: float = 0.0,
+                          competition: float = 0.3, jacobs: float = -1.0,
+                          transitory_sd: float = 0.0, noise_sd: float = 0.3,
+                          years: float = 30.0, rng_offset: int = 0):
+    """A simulated city-industry economy with known MAR, competition and Jacobs effects.
+
+    **Simulation, not data.** Permanent employment :math:`P_{ci}` is log-normal with city and
+    industry components; establishments per worker vary around industry means. Over the
+    period, log employment grows by
+
+    .. math:: g_{ci} = \\gamma_i + \\text{mar}\\,\\ln S^P_{ci} + \\text{competition}\\,\\ln C_{ci}
+        + \\text{jacobs}\\,D^P_{ci} + e_{ci},
+
+    computed from *permanent* specialisation and diversity. Observed initial employment is
+    :math:`E_{ci,0}=P_{ci}e^{u_{ci}}` with a transitory shock :math:`u_{ci}\\sim
+    N(0,\\text{transitory\\_sd}^2)` that has disappeared by the end date:
+    :math:`E_{ci,1}=P_{ci}e^{g_{ci}}`. With ``transitory_sd > 0`` the data show mean
+    reversion.
+
+    Returns
+    -------
+    (DataFrame with city, industry, emp0, emp1, est0; dict of the true coefficients)
+    """
+    for v, nm in ((n_cities, "n_cities"), (n_industries, "n_industries")):
+        if not isinstance(v, int) or v < 7:
+            raise BookInputError(f"{nm} must be an int >= 7 (GKSS use the top 6 industries "
+                                 f"and 5 'other' industries), got {v!r}.")
+    transitory_sd = require_in_range(transitory_sd, "transitory_sd", 0)
+    noise_sd = require_in_range(noise_sd, "noise_sd", 0)
+    years = require_in_range(years, "years", 0, lo_open=True)
+    g = rng(rng_offset)
+    city_size = g.normal(9.0, 1.0, n_cities)[:, None]
+    ind_size = g.normal(0.0, 0.7, n_industries)[None, :]
+    lnP = city_size + ind_size + g.normal(0, 1.0, (n_cities, n_industries))
+    P = np.exp(lnP)
+    firm_size = np.exp(g.normal(2.5, 0.5, n_industries))[None, :] * np.exp(
+        g.normal(0, 0.4, (n_cities, n_industries)))
+    est = np.maximum(1.0, np.round(P / firm_size))
+    # permanent-level regressors (what the 'true' model uses)
+    spec_P = (P / P.sum(1, keepdims=True)) / (P.sum(0, keepdims=True) / P.sum())
+    comp = (est / P) / (est.sum(0, keepdims=True) / P.sum(0, keepdims=True))
+    D_P = np.empty_like(P)
+    for c in range(n_cities):
+        order = np.argsort(-P[c])
+        for k in range(n_industries):
+            others = [j for j in order if j != k][:5]
+            D_P[c, k] = P[c, others].sum() / P[c].sum()
+    gamma = g.normal(0.3, 0.2, n_industries)[None, :]
+    growth = (gamma + mar * np.log(spec_P) + competition * np.log(comp) + jacobs * D_P
+              + g.normal(0, noise_sd, P.shape))
+    u = g.normal(0, transitory_sd, P.shape)
+    emp0 = P * np.exp(u)
+    emp1 = P * np.exp(growth)
+    cities = np.repeat([f"c{c:03d}" for c in range(n_cities)], n_industries)
+    inds = np.tile([f"i{i:02d}" for i in range(n_industries)], n_cities)
+    df = pd.DataFrame({"city": cities, "industry": inds, "emp0": emp0.ravel(),
+                       "emp1": emp1.ravel(), "est0": est.ravel()})
+    return df, {"mar": mar, "competition": competition, "jacobs": jacobs,
+                "transitory_sd": transitory_sd, "years": years}
