@@ -19,6 +19,7 @@ def world():
     return sp.simulate_patent_world(30_000, theta=0.2, seed_offset=7)
 
 
+@pytest.mark.slow
 def test_fine_controls_recover_theta_and_coarse_overstate(world):
     pat, cit = world
     truth = cit["via_local"].mean()
@@ -131,3 +132,78 @@ def test_nber_files_through_loopback(loopback, tmp_path):
         data.load("nber_citations", base_url=url)
     p, c = sp.nber_to_jth(pat, cit)
     assert list(p["patent"]) == [3858241] and list(p["cls"]) == [24]
+
+
+# ----------------------------------------------------------------- distance decay
+def _field(n=600, seed=4):
+    from book import rng
+    g = rng(seed)
+    xy = g.uniform(0, 1000, (n, 2))
+    y = np.sin(xy[:, 0] / 300) + np.cos(xy[:, 1] / 300) + g.normal(0, 0.3, n)
+    return xy, y
+
+
+def test_correlogram_first_ring_matches_esda_distanceband():
+    import esda
+    import libpysal
+    xy, y = _field()
+    cg = sp.ring_correlogram(xy, y, [0, 80, 160, 320, 640], permutations=99, seed=1)
+    W = libpysal.weights.DistanceBand(xy, 80, binary=True, silence_warnings=True)
+    W.transform = "r"
+    assert cg.loc[0, "I"] == pytest.approx(esda.Moran(y, W, permutations=0).I, rel=1e-10)
+    assert cg.loc[0, "I"] > cg.loc[3, "I"] and cg.loc[0, "p_sim"] < 0.05
+    fit = sp.fit_decay(cg["d_mid"], cg["I"])
+    assert fit["h"] > 0 and fit["half_distance"] == pytest.approx(fit["h"] * np.log(2))
+
+
+def test_decay_fit_known_curve():
+    d = np.array([50.0, 150, 250, 350, 450])
+    fit = sp.fit_decay(d, 0.8 * np.exp(-d / 200))
+    assert fit["a"] == pytest.approx(0.8, rel=1e-6) and fit["h"] == pytest.approx(200, rel=1e-6)
+
+
+def test_correlogram_bad_inputs():
+    xy, y = _field(50)
+    with pytest.raises(BookInputError, match="increasing"):
+        sp.ring_correlogram(xy, y, [0, 100, 50])
+    with pytest.raises(BookInputError, match="length mismatch"):
+        sp.ring_correlogram(xy, y[:-1], [0, 100, 200])
+    with pytest.raises(BookInputError, match="duplicated"):
+        sp.ring_correlogram(xy, y, [0, 100, 200], ids=[1] * 50)
+    with pytest.raises(BookInputError, match=r"\(n, 2\)"):
+        sp.ring_correlogram(xy[:, :1], y, [0, 100, 200])
+    with pytest.raises(BookInputError, match="no decay"):
+        sp.fit_decay([1, 2, 3], [-0.1, 0.0, 0.1])
+
+
+def test_county_topojson_through_loopback(tmp_path, monkeypatch):
+    import json
+    import tarfile
+    topo = {"type": "Topology", "transform": {"scale": [1, 1], "translate": [0, 0]},
+            "objects": {"counties": {"type": "GeometryCollection", "geometries": [
+                {"type": "Polygon", "arcs": [[0]], "id": "01001", "properties": {"name": "A"}},
+                {"type": "MultiPolygon", "arcs": [[[1]]], "id": "02013",
+                 "properties": {"name": "B"}}]}},
+            "arcs": [[[0, 0], [2, 0], [0, 2], [-2, 0], [0, -2]],
+                     [[5, 5], [1, 0], [0, 1], [-1, 0], [0, -1]]]}
+    root = tmp_path / "srv"
+    (root / "package").mkdir(parents=True)
+    (root / "package" / "counties-10m.json").write_text(json.dumps(topo))
+    with tarfile.open(root / "us-atlas-3.0.1.tgz", "w:gz") as tf:
+        tf.add(root / "package", arcname="package")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *a, **k: None
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    monkeypatch.setenv("BOOK_DATA_CACHE", str(tmp_path / "cache"))
+    try:
+        # the registry pins the real tarball's sha256, so a different file must be refused
+        with pytest.raises(DataIntegrityError):
+            data.load("us_county_geometry", base_url=f"http://127.0.0.1:{srv.server_address[1]}")
+        from book.datasets.us_atlas import decode_topojson
+        g = decode_topojson(topo, "counties")
+        assert list(g["id"]) == ["01001", "02013"]
+        assert [geom.area for geom in g.geometry] == [4.0, 1.0]
+    finally:
+        srv.shutdown()
+        srv.server_close()
