@@ -197,3 +197,25 @@ def simulate_city_economy(n_cities: int = 170, n_industries: int = 20, *, mar: f
                        "emp1": emp1.ravel(), "est0": est.ravel()})
     return df, {"mar": mar, "competition": competition, "jacobs": jacobs,
                 "transitory_sd": transitory_sd, "years": years}
+
+
+def from_cbp(cbp0: pd.DataFrame, cbp1: pd.DataFrame, *, min_emp: float = 1000.0) -> pd.DataFrame:
+    """City-industry table for :func:`gkss_variables` from two CBP county files.
+
+    Counties stand in for GKSS's cities (SMSAs); two-digit SIC major groups are the
+    industries. Cells withheld in either year (NaN employment) are dropped, and the number
+    dropped is stored in ``out.attrs["dropped_withheld"]`` so that nothing disappears silently.
+    Counties with fewer than ``min_emp`` employees in the first year are dropped.
+    """
+    for d, nm in ((cbp0, "cbp0"), (cbp1, "cbp1")):
+        require_columns(d, ["county_fips", "sic2", "employment", "establishments"], nm)
+    m = cbp0.merge(cbp1, on=["county_fips", "sic2"], suffixes=("0", "1"), how="inner")
+    withheld = m["employment0"].isna() | m["employment1"].isna()
+    m = m[~withheld]
+    tot = m.groupby("county_fips")["employment0"].transform("sum")
+    m = m[tot >= min_emp]
+    out = pd.DataFrame({"city": m["county_fips"], "industry": m["sic2"],
+                        "emp0": m["employment0"], "emp1": m["employment1"],
+                        "est0": m["establishments0"].astype(float)}).reset_index(drop=True)
+    out.attrs["dropped_withheld"] = int(withheld.sum())
+    return out
