@@ -58,7 +58,7 @@ def gkss_variables(df: pd.DataFrame, *, city: str = "city", industry: str = "ind
     top_other_share, ln_emp0.
     """
     require_columns(df, [city, industry, emp0, emp1, est0], "df")
-    require_unique(list(zip(df[city], df[industry])), "(city, industry)")
+    require_unique(list(zip(df[city], df[industry], strict=True)), "(city, industry)")
     for c in (emp0, emp1, est0):
         v = pd.to_numeric(df[c], errors="coerce")
         if v.isna().any():

@@ -26,7 +26,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from .errors import BookInputError
-from .validate import (as_1d_float, require_in_range, require_min_obs, require_same_length)
+from .validate import as_1d_float, require_in_range, require_min_obs, require_same_length
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,4 @@
 """Tests for book.glaeser (GKSS 1992) and the CBP county download path."""
-import io
 import zipfile
 
 import numpy as np

@@ -6,8 +6,14 @@ import pytest
 import book
 from book import data
 from book.errors import BookInputError
-from book.growth import (delta_method, implied_alpha, implied_alpha_beta, mrw_table,
-                         mrw_variables, solow_fit)
+from book.growth import (
+    delta_method,
+    implied_alpha,
+    implied_alpha_beta,
+    mrw_table,
+    mrw_variables,
+    solow_fit,
+)
 
 
 def test_implied_alpha_closed_form():
