@@ -153,3 +153,42 @@ def test_internal_links_and_anchors_resolve(built_html):
             elif u.fragment and target.suffix == ".html" and u.fragment not in ids(target):
                 bad.append(f"{rel}: {href} (missing anchor)")
     assert not bad, bad[:30]
+
+
+SEARCH_TERMS = {
+    "01-agglomeration": "Ellison", "02-knowledge-spillovers": "Romer",
+    "03-agglomeration-spillovers": "Ottaviano", "04-agglomeration-growth": "convergence",
+    "05-spillovers-growth": "Munnell", "06-channels": "Jacobs", "07-assessment": "scorecard",
+}
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_search_finds_a_term_in_every_chapter(site, browser):
+    missing = {}
+    for chapter, term in SEARCH_TERMS.items():
+        page, problems = open_page(browser, f"{site}/search.html?q={term}")
+        page.wait_for_selector("ul.search li", timeout=20000)
+        hrefs = page.evaluate("Array.from(document.querySelectorAll('ul.search li a'))"
+                              ".map(a => a.getAttribute('href'))")
+        if not any(f"chapters/{chapter}/" in (h or "") for h in hrefs) or problems:
+            missing[chapter] = (term, hrefs[:5], problems)
+        page.close()
+    assert not missing, missing
+
+
+@pytest.mark.build
+def test_download_and_cite_boxes(built_html):
+    from test_notebooks import NOTEBOOKS
+
+    for nb in NOTEBOOKS:
+        html_text = (built_html / f"{nb}.html").read_text(encoding="utf-8")
+        for ext in (".ipynb", ".md"):
+            name = nb.split("/")[-1] + ext
+            assert f"_sources/{nb}{ext}" in html_text, f"{nb}: no download link for {name}"
+            assert (built_html / "_sources" / f"{nb}{ext}").exists(), f"{nb}{ext} not shipped"
+    for index in sorted(built_html.glob("chapters/0*/index.html")):
+        soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
+        box = soup.select_one(".cite-this")
+        assert box is not None, f"{index}: no cite box"
+        assert "@incollection{" in box.select_one("pre.cite-bibtex").get_text()
