@@ -316,7 +316,7 @@ def ring_correlogram(coords, y, bands, *, permutations: int = 999, seed: int | N
     keep = D.row != D.col
     fi, ne, dd = D.row[keep], D.col[keep], D.data[keep]
     rows = []
-    for lo, hi in zip(b[:-1], b[1:]):
+    for lo, hi in zip(b[:-1], b[1:], strict=True):
         sel = (dd > lo) & (dd <= hi)
         f, g_ = fi[sel], ne[sel]
         iso = np.setdiff1d(np.arange(n), f)

@@ -38,8 +38,8 @@ def test_controls_obey_the_rules(world):
     info = pat.set_index("patent")
     assert (info.loc[m["control"], "subcls"].to_numpy() == info.loc[m["citing"], "subcls"].to_numpy()).all()
     assert (info.loc[m["control"], "year"].to_numpy() == info.loc[m["citing"], "year"].to_numpy()).all()
-    pairs = set(zip(cit["citing"], cit["cited"]))
-    assert not any((c, o) in pairs for c, o in zip(m["control"], m["cited"]))
+    pairs = set(zip(cit["citing"], cit["cited"], strict=True))
+    assert not any((c, o) in pairs for c, o in zip(m["control"], m["cited"], strict=True))
     assert (m["control"] != m["citing"]).all()
     # deterministic
     m2, _ = sp.match_controls(pat, cit, class_col="subcls", seed=2)
