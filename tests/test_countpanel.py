@@ -64,5 +64,7 @@ def test_bad_inputs():
         cp.fit_kpf(df, regressors=["log_rd", "nope"])
     with pytest.raises(BookInputError, match="duplicated"):
         cp.fit_kpf(pd.concat([df, df.iloc[:1]]))
+    with pytest.raises(BookInputError, match="empty"):
+        cp.fit_kpf(df.iloc[0:0])
     with pytest.raises(BookInputError, match="model must be"):
         cp.fit_kpf(df, model="ols")
