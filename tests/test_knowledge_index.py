@@ -107,3 +107,77 @@ def test_bad_data():
         pca_index(df.to_numpy(), ["rd", "school"])
     with pytest.raises(BookInputError, match="stored as text|non-numeric"):
         pca_index(df.assign(rd=df["rd"].astype(str)), ["rd", "school"])
+
+
+# ----------------------------------------------------------------------------- the state data
+def test_state_proxies_known_values_and_code_fixes():
+    from book import data
+
+    x77 = data.load("us_states_1977").set_index("state")
+    assert x77.shape == (50, 7)
+    assert x77.loc["Alabama", "hs_grad_1970"] == 41.3       # R ?state.x77
+    assert x77.loc["Alaska", "area_sqmi"] == 566432
+    ed = data.load("us_state_education_1975").set_index("abbr")
+    assert ed.index.is_unique and len(ed) == 50
+    assert ed.loc["NE", "state"] == "Nebraska" and ed.loc["KY", "state"] == "Kentucky"
+    assert ed.loc["CA", "educ_spend_pc_1975"] == 332
+    # the mapped codes carry the right states: 1973 and 1974 incomes agree closely
+    both = ed.join(x77.reset_index().set_index("abbr")["income_1974"])
+    assert np.corrcoef(both["income_pc_1973"], both["income_1974"])[0, 1] > 0.85
+    for ab in ("NE", "KY"):
+        assert abs(both.loc[ab, "income_pc_1973"] / both.loc[ab, "income_1974"] - 1) < 0.15
+
+
+# the PTMT report layout (cells as in the published table; counts here are test values that
+# never reach a page)
+USPTO_HTML = """<html><body><table>
+<tr><th>State/Country</th><th>Pre-1963</th><th>1963</th><th>1964</th><th>1965</th><th>Total</th></tr>
+<tr><td>Total, U.S. And Foreign Origin</td><td>10</td><td>45,679</td><td>47,375</td><td>62,857</td><td>1</td></tr>
+<tr><td>-- Subtotal -- U.S. Origin</td><td>9</td><td>37,174</td><td>38,410</td><td>50,331</td><td>1</td></tr>
+<tr><td>ALABAMA</td><td>1</td><td>178</td><td>153</td><td>236</td><td>568</td></tr>
+<tr><td>CALIFORNIA</td><td>2</td><td>4,357</td><td>4,604</td><td>6,305</td><td>15268</td></tr>
+<tr><td>DISTRICT OF COLUMBIA</td><td>0</td><td>90</td><td>80</td><td>70</td><td>240</td></tr>
+<tr><td>JAPAN</td><td>0</td><td>300</td><td>400</td><td>500</td><td>1200</td></tr>
+</table></body></html>"""
+
+
+def test_uspto_loads_through_registry_from_loopback(loopback_server, data_cache):
+    import hashlib
+
+    from book import data
+
+    base, folder = loopback_server
+    (folder / "cst_utlh.htm").write_text(USPTO_HTML, encoding="utf-8")
+    df = data.load("uspto_state_patents", base_url=base)
+    assert list(df.columns) == ["abbr", "state", "year", "patents"]
+    assert sorted(df["abbr"].unique()) == ["AL", "CA", "DC"]           # countries dropped
+    assert sorted(df["year"].unique()) == [1963, 1964, 1965]           # Pre-1963, Total ignored
+    ca = df[df["abbr"] == "CA"].set_index("year")["patents"]
+    assert ca.tolist() == [4357, 4604, 6305]                            # thousands separators
+    rec = (data_cache / "uspto_state_patents" / "cst_utlh.htm.sha256").read_text().strip()
+    assert rec == hashlib.sha256(USPTO_HTML.encode()).hexdigest()       # trust on first use
+
+
+def test_uspto_reader_rejects_other_pages(tmp_path):
+    from book.datasets.us_states import read_uspto_state_counts
+    from book.errors import DataIntegrityError
+
+    p = tmp_path / "x.htm"
+    p.write_text("<table><tr><td>no years here</td></tr></table>")
+    with pytest.raises(DataIntegrityError, match="no table header with calendar years"):
+        read_uspto_state_counts(p)
+    p.write_text(USPTO_HTML.replace("4,604", "n/a"))
+    with pytest.raises(DataIntegrityError, match="not a whole number"):
+        read_uspto_state_counts(p)
+    p.write_text(USPTO_HTML.replace("ALABAMA", "ATLANTIS").replace("CALIFORNIA", "X")
+                 .replace("DISTRICT OF COLUMBIA", "Y"))
+    with pytest.raises(DataIntegrityError, match="no state rows"):
+        read_uspto_state_counts(p)
+
+
+def test_uspto_offline_is_a_clear_error(data_cache):
+    from book import data
+    from book.errors import DataUnavailableError
+
+    with pytest.raises(DataUnavailableError, match="could not download"):
+        data.load("uspto_state_patents", base_url="http://127.0.0.1:9")
