@@ -26,7 +26,7 @@ pdf: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build . --builder singlehtml -n --keep-going
 	$(BIN)/python tools/print_pdf.py _build/singlehtml _build/pdf/book.pdf
 
-unit: $(STAMP)
+unit: $(STAMP) $(MATHJAX)
 	$(BIN)/python -m pytest -m "not build and not browser"
 
 lint: $(STAMP)

