@@ -145,7 +145,7 @@ def pca_index(df: pd.DataFrame, columns: list[str], *, directions: dict | None =
     X = np.column_stack([as_1d_float(df[c], f"proxy {c!r}") for c in columns])
     means = X.mean(axis=0)
     sds = X.std(axis=0, ddof=0)
-    flat = [c for c, s in zip(columns, sds) if not s > 0]
+    flat = [c for c, s in zip(columns, sds, strict=True) if not s > 0]
     if flat:
         raise BookInputError(f"proxy column(s) {flat} are constant across regions; a constant "
                              "carries no information about the knowledge stock - drop it.")
