@@ -91,3 +91,17 @@ def test_corrupted_file_is_detected(tmp_path, monkeypatch):
 def test_provenance_table():
     p = data.provenance("us_income")
     assert isinstance(p, pd.DataFrame) and "licence" in p.index
+
+
+def test_used_by_lists_every_page_that_loads_the_data():
+    """A page calling data.load("x") / data.provenance("x") is listed in x's used_by."""
+    import re
+
+    from book import ROOT
+    missing = []
+    for md in sorted(ROOT.glob("chapters/*/*.md")) + sorted(ROOT.glob("appendix/*.md")):
+        page = md.relative_to(ROOT).with_suffix("").as_posix()
+        for m in re.finditer(r"data\.(?:load|provenance)\(\s*[\"']([a-z0-9_]+)[\"']", md.read_text()):
+            if page not in data.entry(m.group(1)).used_by:
+                missing.append((m.group(1), page))
+    assert not missing, f"add these pages to the registry's used_by: {sorted(set(missing))}"
