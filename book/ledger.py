@@ -100,6 +100,9 @@ def _load_targets(design: str) -> tuple[dict, dict[str, Target]]:
 
 def all_designs() -> list[str]:
     """Every design that has a published-targets file."""
+    if not PUBLISHED_DIR.is_dir():
+        raise LedgerError(f"no published targets folder {PUBLISHED_DIR}; run from a full "
+                          "checkout of the book (data/published/*.yaml).")
     return sorted(p.stem for p in PUBLISHED_DIR.glob("*.yaml"))
 
 
@@ -207,8 +210,13 @@ def collect(ledger_dir: Path | None = None) -> pd.DataFrame:
     d = LEDGER_DIR if ledger_dir is None else Path(ledger_dir)
     frames = []
     for path in sorted(d.glob("*.json")):
-        payload = json.loads(path.read_text())
-        frames.append(pd.DataFrame(payload["rows"]).assign(page=payload.get("page", "")))
+        try:
+            payload = json.loads(path.read_text())
+            rows = payload["rows"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise LedgerError(f"{path.name} in {d} is not a ledger file ({exc}); delete it and "
+                              "rebuild the page that writes it (make book).") from None
+        frames.append(pd.DataFrame(rows).assign(page=payload.get("page", "")))
     if not frames:
         raise LedgerError(f"no ledger rows in {d}; build the book first (make book).")
     return pd.concat(frames, ignore_index=True)
