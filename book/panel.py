@@ -80,6 +80,11 @@ def panel_models(df: pd.DataFrame, *, y: str, x: list[str], entity: str, time: s
     if cov not in ("unadjusted", "clustered"):
         raise BookInputError(f"cov must be 'unadjusted' or 'clustered', got {cov!r}.")
     yy, xx = _design(df, y, x, entity, time)
+    n_t, n_e = df[time].nunique(), df[entity].nunique()
+    if n_t < 2 or n_e < 2:
+        raise BookInputError(f"panel models need at least two periods and two entities, got "
+                             f"{n_t} period(s) and {n_e} entit(ies); fixed effects absorb "
+                             "everything otherwise.")
     kw = {"cov_type": "clustered", "cluster_entity": True} if cov == "clustered" else {}
     xc = sm.add_constant(xx)
     fits = {

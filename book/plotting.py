@@ -14,6 +14,8 @@ import matplotlib
 if "ipykernel" not in sys.modules:
     matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from .errors import BookInputError  # noqa: E402
@@ -65,6 +67,16 @@ def choropleth(gdf, column: str, *, ax=None, cmap: str = "viridis", categorical:
         raise BookInputError(f"choropleth needs a GeoDataFrame, got {type(gdf).__name__}.")
     if column not in gdf.columns:
         raise BookInputError(f"column {column!r} not in the GeoDataFrame ({list(gdf.columns)}).")
+    if len(gdf) == 0:
+        raise BookInputError("the GeoDataFrame is empty (0 regions); nothing to map.")
+    if not categorical:
+        vals = gdf[column]
+        if not pd.api.types.is_numeric_dtype(vals) or pd.api.types.is_bool_dtype(vals):
+            raise BookInputError(
+                f"column {column!r} has dtype {vals.dtype}: numbers stored as text need "
+                "pd.to_numeric first; for labels pass categorical=True.")
+        if not np.isfinite(vals.to_numpy(dtype=float)).any():
+            raise BookInputError(f"column {column!r} has no finite values to colour by.")
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4.5))
     if categorical and colours is not None:

@@ -51,6 +51,16 @@ def _check_w(w, name: str = "w"):
     return w
 
 
+def _no_islands(w, what: str) -> None:
+    """Refuse weights with islands: a zero row makes Moran's I / spatial lags meaningless there."""
+    isl = list(w.islands)
+    if isl:
+        raise BookInputError(
+            f"{what}: the weights have {len(isl)} island(s) (regions without a neighbour) "
+            f"{isl[:5]}; their spatial lag is 0 by construction. Drop them, or build weights "
+            "that connect them (e.g. kind='knn' or a wider distance band).")
+
+
 def islands(w) -> list:
     """Ids of regions with no neighbour in ``w`` (an island has an all-zero row)."""
     _check_w(w)
@@ -197,7 +207,8 @@ def align(data: pd.DataFrame, w, id_col: str) -> pd.DataFrame:
 def spatial_lag(w, values) -> np.ndarray:
     """:math:`Wx` for a vector already ordered like ``w.id_order``."""
     x = as_1d_float(values, "values")
-    if x.size != _check_w(w).n:
+    _no_islands(_check_w(w), "spatial_lag")
+    if x.size != w.n:
         raise BookInputError(f"values has {x.size} entries, weights have {w.n} regions; "
                              "align the data first (book.spatial.align).")
     return as_sparse(w) @ x
@@ -230,6 +241,7 @@ def moran_by_period(df: pd.DataFrame, w, *, id_col: str, time: str, value: str,
     require_columns(df, [id_col, time, value], "df")
     if not isinstance(permutations, (int, np.integer)) or permutations < 99:
         raise BookInputError(f"permutations must be an int >= 99, got {permutations!r}.")
+    _no_islands(_check_w(w), "moran_by_period")
     rows = []
     np.random.seed(SEED)
     for t, part in df.groupby(time, sort=True):
@@ -254,6 +266,10 @@ def lisa(df: pd.DataFrame, w, *, id_col: str, value: str, permutations: int = 99
     import esda
 
     require_in_range(alpha, "alpha", 0, 1, lo_open=True, hi_open=True)
+    if not isinstance(permutations, (int, np.integer)) or permutations < 1:
+        raise BookInputError(f"permutations must be a positive int (e.g. 999), got {permutations!r}.")
+    require_columns(df, [id_col, value], "df")
+    _no_islands(_check_w(w), "lisa")
     part = align(df, w, id_col)
     y = as_1d_float(part[value], value)
     m = esda.Moran_Local(y, w, permutations=int(permutations), seed=SEED)
@@ -265,9 +281,17 @@ def lisa(df: pd.DataFrame, w, *, id_col: str, value: str, permutations: int = 99
 
 def lisa_map(gdf, clusters: pd.DataFrame, *, id_col: str, ax=None, title: str | None = None):
     """Draw LISA clusters on ``gdf`` (joined on ``id_col``) with the book's LISA colours."""
+    import geopandas as gpd
+
     from .plotting import LISA_COLOURS, choropleth
 
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise BookInputError(f"lisa_map needs a GeoDataFrame, got {type(gdf).__name__}.")
     require_columns(clusters, [id_col, "cluster"], "clusters")
+    dup = clusters[id_col][clusters[id_col].duplicated()].unique().tolist()
+    if dup:
+        raise BookInputError(f"clusters has duplicated region id(s) {dup[:5]}; pass one LISA row "
+                             "per region (the output of lisa()).")
     g = gdf.merge(clusters[[id_col, "cluster"]], on=id_col, how="left", validate="one_to_one")
     if g["cluster"].isna().any():
         miss = g.loc[g["cluster"].isna(), id_col].tolist()[:5]
@@ -345,6 +369,11 @@ def spatial_models(data: pd.DataFrame, w, *, id_col: str, y: str, x: list[str]) 
     xx = np.column_stack([as_1d_float(d[c], c) for c in x])
     if w.transform.upper() != "R":
         raise BookInputError("spatial_models expects row-standardised weights (w.transform='R').")
+    _no_islands(w, "spatial_models")
+    X1 = np.column_stack([np.ones(len(xx)), xx])
+    if np.linalg.matrix_rank(X1) < X1.shape[1]:
+        raise BookInputError(f"regressors {list(x)} (with the constant) are perfectly collinear; "
+                             "drop a redundant or constant column.")
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")  # spreg prints the model names; keep pages clean
         ols = spreg.OLS(yy, xx, w=w, spat_diag=True, moran=True, name_y=y, name_x=list(x))
@@ -400,6 +429,8 @@ def trace_powers(w, m: int = 30, *, method: str = "auto", draws: int = 50,
         raise BookInputError(f"m (number of powers) must be an int >= 2, got {m!r}.")
     if method not in ("auto", "exact", "mc"):
         raise BookInputError(f"method must be 'auto', 'exact' or 'mc', got {method!r}.")
+    if not isinstance(draws, (int, np.integer)) or draws < 1:
+        raise BookInputError(f"draws (Monte Carlo probe vectors) must be a positive int, got {draws!r}.")
     if method == "auto":
         method = "exact" if n <= 400 else "mc"
     tr = np.empty(m + 1)
@@ -537,11 +568,15 @@ def effects_inference(rho: float, beta, cov: np.ndarray, w, *, theta=None,
     b = as_1d_float(beta, "beta")
     t = None if theta is None else as_1d_float(theta, "theta")
     k = b.size
-    mean = np.concatenate([b, t if t is not None else [], [float(rho)]])
+    rho = require_in_range(rho, "rho", -1, 1, lo_open=True, hi_open=True)
+    mean = np.concatenate([b, t if t is not None else [], [rho]])
     cov = np.asarray(cov, dtype=float)
     if cov.shape != (mean.size, mean.size):
         raise BookInputError(f"cov must be {mean.size} x {mean.size} for [beta, theta, rho], "
                              f"got {cov.shape}.")
+    if not np.isfinite(cov).all():
+        raise BookInputError("cov contains NaN or infinite entries; pass the estimator's finite "
+                             "covariance matrix.")
     if not isinstance(draws, (int, np.integer)) or draws < 100:
         raise BookInputError(f"draws must be an int >= 100, got {draws!r}.")
     W = _w_matrix(w)
@@ -597,6 +632,8 @@ def synthetic_weights(n: int, k: int = 6, *, seed_offset: int = 0) -> sp.csr_mat
     """
     from scipy.spatial import cKDTree
 
+    if not isinstance(k, (int, np.integer)) or k < 1:
+        raise BookInputError(f"k must be a positive int (neighbours per point), got {k!r}.")
     if not isinstance(n, (int, np.integer)) or n <= k:
         raise BookInputError(f"n must be an int larger than k={k}, got {n!r}.")
     rng = np.random.default_rng(SEED + seed_offset)
