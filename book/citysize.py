@@ -147,6 +147,11 @@ def hill(sizes, *, cutoff: float | None = None, top: int | None = None) -> tuple
 
 def cutoff_table(sizes, cutoffs) -> pd.DataFrame:
     """GI rank-size estimates for several cut-offs (a sensitivity table)."""
+    if np.ndim(cutoffs) == 0:
+        cutoffs = [cutoffs]
+    cutoffs = list(cutoffs)
+    if not cutoffs:
+        raise BookInputError("cutoffs is empty; pass at least one population cut-off.")
     rows = []
     for c in cutoffs:
         r = rank_size(sizes, cutoff=c)

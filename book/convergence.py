@@ -201,6 +201,10 @@ def beta_by_period(df: pd.DataFrame, periods, *, region="state", time="year", va
     """
     if method not in ("nls", "ols"):
         raise BookInputError(f"method must be 'nls' or 'ols', got {method!r}.")
+    periods = list(periods) if not isinstance(periods, (str, bytes)) else [periods]
+    if not periods:
+        raise BookInputError("periods is empty; pass (start, end) year pairs, e.g. "
+                             "[(1880, 1900), (1900, 1920)].")
     w = wide_panel(df, region, time, value)
     est = beta_nls if method == "nls" else beta_ols
     rows = []

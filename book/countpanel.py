@@ -159,6 +159,12 @@ def fit_kpf(df: pd.DataFrame, *, count: str = "patents", regressors=("log_rd", "
 
 def compare_specs(df: pd.DataFrame, specs: dict, **kw) -> pd.DataFrame:
     """Fit several ``(model, effects)`` specifications; one row per spec x regressor."""
+    if not isinstance(specs, dict) or not specs:
+        raise BookInputError("specs must be a non-empty dict name -> (model, effects), e.g. "
+                             "{'Poisson FE': ('poisson', 'firm')}.")
+    for name, spec in specs.items():
+        if not isinstance(spec, (tuple, list)) or len(spec) != 2:
+            raise BookInputError(f"spec {name!r} must be a (model, effects) pair, got {spec!r}.")
     rows = []
     for name, (model, effects) in specs.items():
         fit = fit_kpf(df, model=model, effects=effects, **kw)

@@ -60,6 +60,10 @@ def gkss_variables(df: pd.DataFrame, *, city: str = "city", industry: str = "ind
     require_columns(df, [city, industry, emp0, emp1, est0], "df")
     require_unique(list(zip(df[city], df[industry], strict=True)), "(city, industry)")
     for c in (emp0, emp1, est0):
+        if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]):
+            raise BookInputError(f"{c} has missing or non-numeric values (dtype {df[c].dtype}); "
+                                 "numbers stored as text must be converted with pd.to_numeric "
+                                 "first, so that bad entries are not silently coerced.")
         v = pd.to_numeric(df[c], errors="coerce")
         if v.isna().any():
             raise BookInputError(f"{c} has missing or non-numeric values; CBP withheld cells must "
@@ -88,7 +92,7 @@ def gkss_variables(df: pd.DataFrame, *, city: str = "city", industry: str = "ind
         out = np.empty(len(e))
         for k in range(len(e)):
             others = [j for j in order if j != k][:n_other]
-            out[k] = e[others].sum() / tot
+            out[k] = e[others].sum() / tot if tot > 0 else np.nan  # empty city: dropped below
         return pd.Series(out, index=g.index)
     d["top_other_share"] = d.groupby("city", group_keys=False)[["emp0"]].apply(_top_other)
     d["natgrowth"] = np.log(Ei1 / Ei0)
@@ -124,6 +128,11 @@ def gkss_regression(v: pd.DataFrame, *, industry_effects: bool = False,
     cols = ["growth", "ln_spec", "ln_comp", "top_other_share", "ln_emp0"]
     require_columns(v, cols + ["city", "industry"], "v (from gkss_variables)")
     X = v[["ln_spec", "ln_comp", "top_other_share", "ln_emp0"]].astype(float)
+    bad = [c for c in cols if not np.isfinite(v[c].to_numpy(dtype=float)).all()]
+    if bad:
+        raise BookInputError(f"{bad} contain missing or infinite values; build v with "
+                             "gkss_variables (which drops zero-employment cells) or drop those "
+                             "rows explicitly.")
     if industry_effects:
         X = pd.concat([X, pd.get_dummies(v["industry"], prefix="ind", drop_first=True,
                                          dtype=float)], axis=1)
@@ -168,6 +177,9 @@ def simulate_city_economy(n_cities: int = 170, n_industries: int = 20, *, mar: f
     transitory_sd = require_in_range(transitory_sd, "transitory_sd", 0)
     noise_sd = require_in_range(noise_sd, "noise_sd", 0)
     years = require_in_range(years, "years", 0, lo_open=True)
+    mar = require_in_range(mar, "mar")
+    competition = require_in_range(competition, "competition")
+    jacobs = require_in_range(jacobs, "jacobs")
     g = rng(rng_offset)
     city_size = g.normal(9.0, 1.0, n_cities)[:, None]
     ind_size = g.normal(0.0, 0.7, n_industries)[None, :]
@@ -209,6 +221,14 @@ def from_cbp(cbp0: pd.DataFrame, cbp1: pd.DataFrame, *, min_emp: float = 1000.0)
     """
     for d, nm in ((cbp0, "cbp0"), (cbp1, "cbp1")):
         require_columns(d, ["county_fips", "sic2", "employment", "establishments"], nm)
+        for c in ("employment", "establishments"):
+            if not pd.api.types.is_numeric_dtype(d[c]) or pd.api.types.is_bool_dtype(d[c]):
+                raise BookInputError(f"{nm}[{c!r}] must be numeric (NaN for withheld cells), got "
+                                     f"dtype {d[c].dtype}; numbers stored as text need "
+                                     "pd.to_numeric first.")
+        require_unique(list(zip(d["county_fips"], d["sic2"], strict=True)),
+                       f"{nm} (county_fips, sic2)")
+    min_emp = require_in_range(min_emp, "min_emp", 0)
     m = cbp0.merge(cbp1, on=["county_fips", "sic2"], suffixes=("0", "1"), how="inner")
     withheld = m["employment0"].isna() | m["employment1"].isna()
     m = m[~withheld]

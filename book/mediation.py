@@ -127,11 +127,16 @@ def mediate(df: pd.DataFrame, x: str, m: str, y: str, controls: list[str] | None
     cols = [x, m, y] + controls
     require_columns(df, cols, "df")
     sub = df[cols]
+    bad = [c for c in cols if not pd.api.types.is_numeric_dtype(sub[c].dtype)
+           or pd.api.types.is_bool_dtype(sub[c].dtype)]
+    if bad:
+        raise BookInputError(f"all used columns must be numeric; {bad} are not (numbers stored "
+                             "as text? use pd.to_numeric; categories? make dummies).")
     if sub.isna().any().any():
         raise BookInputError(f"{int(sub.isna().any(axis=1).sum())} row(s) have missing values in "
                              f"{cols}; drop them explicitly first.")
-    if not all(np.issubdtype(t, np.number) for t in sub.dtypes):
-        raise BookInputError("all used columns must be numeric (make dummies for categories).")
+    if not np.isfinite(sub.to_numpy(dtype=float)).all():
+        raise BookInputError(f"{cols} contain infinite values; drop or fix those rows first.")
     if not isinstance(n_boot, (int, np.integer)) or n_boot < 0:
         raise BookInputError(f"n_boot must be a non-negative int, got {n_boot!r}.")
     level = require_in_range(level, "level", 0, 1, lo_open=True, hi_open=True)

@@ -253,6 +253,9 @@ def nber_to_jth(patents: pd.DataFrame, citations: pd.DataFrame, *, geography: st
     require_columns(citations, list(CITATION_COLS), "citations")
     if geography not in ("state", "country"):
         raise BookInputError(f"geography must be 'state' or 'country', got {geography!r}.")
+    dup = patents.loc[patents["patent"].duplicated(), "patent"].unique()[:5].tolist()
+    if dup:
+        raise BookInputError(f"patents has duplicated patent numbers {dup}; one row per patent.")
     p = patents
     if geography == "state":
         p = p[(p["country"] == "US") & p["postate"].notna() & (p["postate"] != "")]

@@ -103,7 +103,11 @@ def fieller_interval(b1: float, b2: float, cov, level: float = 0.95, df: float |
     unbounded and ``(-inf, inf, False)`` is returned.
     """
     V = _cov2(cov)
+    b1 = require_in_range(b1, "b1")
+    b2 = require_in_range(b2, "b2")
     level = require_in_range(level, "level", 0, 1, lo_open=True, hi_open=True)
+    if df is not None:
+        df = require_in_range(df, "df", 0, lo_open=True)
     c = stats.norm.ppf(0.5 + level / 2) if df is None else stats.t.ppf(0.5 + level / 2, df)
     A = 4 * (b2**2 - c**2 * V[1, 1])
     B = 4 * (b1 * b2 - c**2 * V[0, 1])
@@ -200,6 +204,8 @@ def quadratic_utest(x, y, controls: pd.DataFrame | None = None, *, xl: float | N
     xa = as_1d_float(x, "x")
     ya = as_1d_float(y, "y")
     n = require_same_length(x=xa, y=ya)
+    if np.ptp(xa) == 0:
+        raise BookInputError("x is constant: a quadratic in x needs variation in x.")
     X = pd.DataFrame({"const": 1.0, "x": xa, "x2": xa**2})
     if controls is not None:
         if not isinstance(controls, pd.DataFrame):
