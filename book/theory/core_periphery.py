@@ -90,7 +90,11 @@ def check_params(sigma: float, mu: float, T: float | None = None, *,
 
 
 def _lam_array(lam) -> np.ndarray:
-    arr = np.asarray(lam, dtype=float)
+    raw = np.asarray(lam)
+    if raw.dtype.kind not in "fiu":
+        raise BookInputError(f"lam must be numeric, got {lam!r}; pass shares in [0, 1] as "
+                             "numbers (use pd.to_numeric for text).")
+    arr = raw.astype(float)
     if arr.dtype.kind not in "fiu":
         raise BookInputError(f"lam must be numeric, got {lam!r}.")
     if not np.all(np.isfinite(arr)):
@@ -144,6 +148,9 @@ class ShortRun:
 
 def residuals(sr: ShortRun, sigma: float, mu: float, T: float) -> np.ndarray:
     """Absolute errors of the six short-run equations (FKV eqs. 5.1-5.4) at a solution."""
+    if not isinstance(sr, ShortRun):
+        raise BookInputError(f"sr must be a ShortRun (the result of short_run), got "
+                             f"{type(sr).__name__}.")
     s, m, t = check_params(sigma, mu, T, allow_black_hole=True)
     lam, w1, w2 = sr.lam, sr.w1, sr.w2
     e = [sr.Y1 - (m * lam * w1 + (1 - m) / 2),
@@ -186,6 +193,8 @@ def short_run(lam, sigma: float, mu: float, T: float, *, allow_black_hole: bool 
     empty region (:math:`\\lambda\\in\\{0,1\\}`) are the wage a single firm there could pay.
     """
     s, m, t = check_params(sigma, mu, T, allow_black_hole=allow_black_hole)
+    if not isinstance(maxiter, (int, np.integer)) or isinstance(maxiter, bool) or maxiter < 1:
+        raise BookInputError(f"maxiter must be a positive int (Newton iterations), got {maxiter!r}.")
     lam_arr = _lam_array(lam)
     scalar = lam_arr.ndim == 0
     L = np.atleast_1d(lam_arr).astype(float)

@@ -155,6 +155,7 @@ def southern_q_at_core(p: NEGGrowthParams) -> float:
 def symmetric_is_stable(p: NEGGrowthParams, h: float = 1e-4) -> bool:
     """Symmetric steady state is stable if a region with more capital has the lower q."""
     p = _check(p)
+    h = require_in_range(h, "h", 0, 0.5, lo_open=True, hi_open=True)
     return np.log(q_ratio(p, 0.5 + h)) - np.log(q_ratio(p, 0.5 - h)) < 0
 
 
@@ -232,6 +233,9 @@ def simulate_shares(p: NEGGrowthParams, s0: float, T: float = 200.0, dt: float =
     """
     p = _check(p)
     s = require_in_range(s0, "s0", 0, 1, lo_open=True, hi_open=True)
+    T = require_in_range(T, "T", 0, lo_open=True)
+    dt = require_in_range(dt, "dt", 0, T, lo_open=True)
+    speed = require_in_range(speed, "speed", 0, lo_open=True)
     n = int(round(T / dt))
     path = np.empty(n + 1)
     path[0] = s

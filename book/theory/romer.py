@@ -131,6 +131,9 @@ def wage_gap(p: RomerParams, H_Y: float, r: float, A: float = 1.0) -> float:
     primitives, not from :func:`balanced_growth`.
     """
     p = _check(p)
+    H_Y = require_in_range(H_Y, "H_Y", 0, p.H, lo_open=True)
+    r = require_in_range(r, "r", 0, lo_open=True)
+    A = require_in_range(A, "A", 0, lo_open=True)
     x = _durable_quantity(p, r, H_Y)
     price = r * p.eta / (1 - p.alpha - p.beta)
     profit = (price - r * p.eta) * x
@@ -198,6 +201,7 @@ def growth_curve(p: RomerParams, H_values) -> np.ndarray:
 
     from ..validate import as_1d_float, require_positive
 
+    p = _check(p)
     H = require_positive(as_1d_float(H_values, "H_values"), "H_values")
     out = np.zeros_like(H)
     for i, h in enumerate(H):

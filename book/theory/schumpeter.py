@@ -68,6 +68,7 @@ def _check(p) -> AHParams:
 def arbitrage_gap(p: AHParams, n: float) -> float:
     """Expected value of research minus its cost, per unit of wage (zero in equilibrium)."""
     p = _check(p)
+    n = require_in_range(n, "n", 0, p.L)
     k = (1 - p.alpha) / p.alpha
     return p.lam * p.gamma * k * (p.L - n) / (p.r + p.lam * n) - 1.0
 
@@ -159,6 +160,7 @@ def welfare(p: AHParams, n: float, A0: float = 1.0) -> float:
     """
     p = _check(p)
     n = require_in_range(n, "n", 0, p.L, hi_open=True)
+    A0 = require_in_range(A0, "A0", 0, lo_open=True)
     disc = p.r - p.lam * n * (p.gamma - 1)
     if disc <= 0:
         raise BookInputError(f"r - lam n (gamma-1) = {disc:.4g} <= 0: welfare is unbounded at n={n}.")
