@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import inspect
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -290,7 +291,14 @@ def load(dataset_id: str, **kwargs):
     if dataset_id not in _LOADERS:
         raise DataIntegrityError(f"data set {dataset_id!r} is registered but has no loader; add "
                                  f"one decorated with @loader({dataset_id!r}) in book/datasets/.")
-    out = _LOADERS[dataset_id](**kwargs)
+    fn = _LOADERS[dataset_id]
+    try:
+        inspect.signature(fn).bind(**kwargs)
+    except TypeError:
+        allowed = [p for p in inspect.signature(fn).parameters]
+        raise BookInputError(f"data set {dataset_id!r} does not take argument(s) "
+                             f"{sorted(kwargs)}; its loader accepts {allowed or 'none'}.") from None
+    out = fn(**kwargs)
     missing = [c for c in e.columns if c not in getattr(out, "columns", [])]
     if missing:
         raise DataIntegrityError(f"loader for {dataset_id!r} returned no column(s) {missing} "

@@ -176,6 +176,7 @@ def as_sparse(w) -> sp.csr_matrix:
 
 def is_symmetric(w, tol: float = 1e-12) -> bool:
     """True when the weights matrix (current transform) equals its transpose."""
+    tol = require_in_range(tol, "tol", 0)
     m = as_sparse(w)
     return bool(abs(m - m.T).max() <= tol) if m.nnz else True
 
