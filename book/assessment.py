@@ -24,7 +24,7 @@ import pandas as pd
 from .errors import BookInputError
 from .spatial import as_sparse, is_symmetric, weights_for
 from .theory import core_periphery as cp
-from .validate import as_1d_float
+from .validate import as_1d_float, require_unique
 
 #: the matrices compared in chapter 7, in display order
 DEFAULT_SPECS = ("queen", "rook", "knn4", "knn6", "knn8", "distance band", "inverse distance")
@@ -44,6 +44,9 @@ def min_band(gdf, id_col: str, crs=None) -> float:
         raise BookInputError(f"gdf must be a GeoDataFrame, got {type(gdf).__name__}.")
     if id_col not in gdf.columns:
         raise BookInputError(f"gdf has no column {id_col!r}; pass the column with region ids.")
+    require_unique(gdf[id_col], f"gdf[{id_col!r}] (region ids)")
+    if len(gdf) < 2:
+        raise BookInputError("a distance band needs at least two regions.")
     if crs is None:
         crs = gdf.crs if (gdf.crs is not None and gdf.crs.is_projected) else gdf.estimate_utm_crs()
     pts = gdf.to_crs(crs).centroid

@@ -115,12 +115,19 @@ def entry(dataset_id: str) -> Entry:
     return reg[dataset_id]
 
 
+def require_file(path: str | Path, what: str = "to read") -> Path:
+    """Return ``Path(path)`` or raise :class:`DataUnavailableError` if it is not a file."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataUnavailableError(f"no file {path} {what}; check the path, or fetch the data "
+                                   "again with book.data.fetch(<id>).")
+    return path
+
+
 def sha256(path: str | Path) -> str:
     """SHA-256 hex digest of a file."""
     h = hashlib.sha256()
-    if not Path(path).is_file():
-        raise DataUnavailableError(f"no file {path} to hash; check the path, or fetch the data "
-                                   "again with book.data.fetch(<id>).")
+    require_file(path, "to hash")
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)

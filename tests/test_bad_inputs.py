@@ -1089,23 +1089,68 @@ c("book.datasets.munnell.produc_state_name", "empty label", lambda: f(
     "book.datasets.munnell.produc_state_name")(""), BI, r"empty")
 
 
+# --- book.assessment / book.knowledge_index (chapter 7, chapter 6b) ---------------------
+A = "book.assessment"
+
+
+def _g48():
+    from book import data
+    return data.load("us48_geometry")
+
+
+c(f"{A}.min_band", "not a GeoDataFrame", lambda: f(f"{A}.min_band")(pd.DataFrame({"a": [1]}), "a"),
+  BI, r"must be a GeoDataFrame")
+c(f"{A}.min_band", "unknown id column", lambda: f(f"{A}.min_band")(_g48(), "nope"), BI,
+  r"no column 'nope'")
+c(f"{A}.min_band", "duplicated ids", lambda: f(f"{A}.min_band")(
+    pd.concat([_g48(), _g48().iloc[[0]]]), "state"), BI, r"duplicated key")
+c(f"{A}.weights_suite", "unknown spec", lambda: f(f"{A}.weights_suite")(
+    _g48(), "state", specs=("queen", "hexagon")), BI, r"unknown weights spec 'hexagon'")
+c(f"{A}.weights_suite", "no specs", lambda: f(f"{A}.weights_suite")(_g48(), "state", specs=()),
+  BI, r"specs is empty")
+c(f"{A}.describe_weights", "empty suite", lambda: f(f"{A}.describe_weights")({}), BI,
+  r"non-empty dict")
+c(f"{A}.describe_weights", "not a dict", lambda: f(f"{A}.describe_weights")([1]), BI,
+  r"non-empty dict")
+c(f"{A}.relative_spread", "empty", lambda: f(f"{A}.relative_spread")([]), BI, r"empty")
+c(f"{A}.relative_spread", "NaN", lambda: f(f"{A}.relative_spread")([1.0, NAN]), BI, r"missing")
+c(f"{A}.relative_spread", "zero mean", lambda: f(f"{A}.relative_spread")([1.0, -1.0]), BI,
+  r"average exactly zero")
+c(f"{A}.relative_spread", "text", lambda: f(f"{A}.relative_spread")(["1", "2"]), BI,
+  r"stored as text")
+c(f"{A}.agglomeration_rent", "T < 1", lambda: f(f"{A}.agglomeration_rent")(0.5, 5, 0.4), BI,
+  r"T must be finite and >= 1")
+c(f"{A}.agglomeration_rent", "sigma <= 1", lambda: f(f"{A}.agglomeration_rent")(1.5, 1, 0.4),
+  BI, r"needs sigma .* > 1")
+c(f"{A}.agglomeration_rent", "mu >= 1", lambda: f(f"{A}.agglomeration_rent")(1.5, 5, 1.2), BI,
+  r"needs mu .* < 1")
+c(f"{A}.agglomeration_rent", "black hole", lambda: f(f"{A}.agglomeration_rent")(1.5, 2, 0.6),
+  BI, r"no-black-hole")
+c(f"{A}.rent_peak", "sigma < 1", lambda: f(f"{A}.rent_peak")(0.9, 0.4), BI, r"needs sigma")
+c(f"{A}.rent_peak", "mu < 0", lambda: f(f"{A}.rent_peak")(5, -0.1), BI, r"needs mu")
+
+K = "book.knowledge_index.pca_index"
+_KDF = pd.DataFrame({"x": [1.0, 2, 3, 4], "y": [2.0, 1, 4, 3], "z": [1.0, 1, 2, 2]})
+c(K, "missing column", lambda: f(K)(_KDF, ["x", "nope"]), BI, r"lacks column\(s\) \['nope'\]")
+c(K, "one proxy", lambda: f(K)(_KDF, ["x"]), BI, r"at least two proxies")
+c(K, "NaN", lambda: f(K)(_KDF.assign(x=[1, NAN, 3, 4]), ["x", "y"]), BI, r"missing \(NaN\)")
+c(K, "numbers as text", lambda: f(K)(_KDF.assign(x=["1", "2", "3", "4"]), ["x", "y"]), BI,
+  r"stored as text")
+c(K, "constant proxy", lambda: f(K)(_KDF.assign(x=1.0), ["x", "y"]), BI, r"constant")
+c(K, "bad direction", lambda: f(K)(_KDF, ["x", "y"], directions={"x": 2}), BI, r"\+1 or -1")
+c(K, "anchor not a proxy", lambda: f(K)(_KDF, ["x", "y"], anchor="z"), BI,
+  r"anchor 'z' is not one of")
+c(K, "bad scale", lambda: f(K)(_KDF, ["x", "y"], scale="weird"), BI, r"'unit' or 'raw'")
+c(K, "empty frame", lambda: f(K)(_KDF.iloc[:0], ["x", "y"]), BI, r"empty")
+c("book.data.require_file", "missing file", lambda: f("book.data.require_file")(
+    "/nonexistent/x.csv"), DU, r"no file /nonexistent/x.csv")
+
+
 # ----------------------------------------------------------------------------- the tests
 #: cases that fail today in modules this suite's author may not edit (owned by others);
 #: strict xfail, so the fix makes them XPASS -> fail until the entry is removed here.
 _OWNED = "book/datasets/* is owned by the data-family authors; "
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("book.datasets.cbp.read_cbp_state", "missing file"):
-        _OWNED + "a bare FileNotFoundError escapes; should be DataUnavailableError naming the "
-        "file and how to refetch.",
-    ("book.datasets.cbp_glaeser.read_cbp_county_sic", "missing file"):
-        _OWNED + "a bare FileNotFoundError escapes; should be DataUnavailableError.",
-    ("book.datasets.us_states.read_uspto_state_counts", "missing file"):
-        _OWNED + "a bare FileNotFoundError escapes; should be DataUnavailableError.",
-    ("book.datasets.munnell.produc_state_name", "not a string"):
-        _OWNED + "any object is str()-ed silently (3 -> '3').",
-    ("book.datasets.munnell.produc_state_name", "empty label"):
-        _OWNED + "'' silently returns ''.",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _param(cs):
@@ -1133,10 +1178,7 @@ EXEMPT: dict[str, str] = {
     "book.plotting.use_theme": "takes no arguments (sets the matplotlib theme).",
 }
 #: modules being written by others right now: listed, not silently skipped
-IN_PROGRESS = {
-    "book.assessment": "in progress (another engineer is writing it; add cases when it lands)",
-    "book.knowledge_index": "in progress (another engineer is writing it; add cases when it lands)",
-}
+IN_PROGRESS: dict[str, str] = {}
 
 
 def public_functions() -> list[str]:

@@ -13,7 +13,7 @@ import zipfile
 
 import pandas as pd
 
-from ..data import fetch, loader
+from ..data import fetch, loader, require_file
 from ..errors import DataIntegrityError
 
 REQUIRED = ("fipstate", "naics", "emp", "est")
@@ -26,6 +26,7 @@ def read_cbp_state(path, member: str | None = None) -> pd.DataFrame:
     and NAICS codes of the form ``NN----`` (two-digit sectors). Returns columns state_fips,
     sector, employment, establishments, noise_flag.
     """
+    path = require_file(path)
     with zipfile.ZipFile(path) as zf:
         names = [n for n in zf.namelist() if n.lower().endswith((".txt", ".csv"))]
         if member is None:

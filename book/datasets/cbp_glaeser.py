@@ -18,7 +18,7 @@ import zipfile
 import numpy as np
 import pandas as pd
 
-from ..data import fetch, loader
+from ..data import fetch, loader, require_file
 from ..errors import DataIntegrityError
 
 REQUIRED = ("fipstate", "fipscty", "sic", "emp", "est")
@@ -30,6 +30,7 @@ def read_cbp_county_sic(path) -> pd.DataFrame:
     Returns columns county_fips (5-digit str), sic2 (str), employment (float, NaN where
     withheld), empflag (str), establishments (int).
     """
+    path = require_file(path)
     with zipfile.ZipFile(path) as zf:
         names = [n for n in zf.namelist() if n.lower().endswith((".txt", ".csv"))]
         if len(names) != 1:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..data import fetch, loader, read_rdataset
-from ..errors import DataIntegrityError
+from ..errors import BookInputError, DataIntegrityError
 
 #: plm/Produc's truncated upper-case names -> us48_geometry.state
 PRODUC_NAMES = {
@@ -32,7 +32,11 @@ PRODUC_NAMES = {
 
 def produc_state_name(raw: str) -> str:
     """Map a plm/Produc state label (e.g. ``"NEW_HAMPSHI"``) to its full name."""
-    raw = str(raw)
+    if not isinstance(raw, str):
+        raise BookInputError(f"a Produc state label must be a string, got {type(raw).__name__} "
+                             f"{raw!r}.")
+    if not raw.strip():
+        raise BookInputError("the Produc state label is empty; pass e.g. 'NEW_HAMPSHI'.")
     if raw in PRODUC_NAMES:
         return PRODUC_NAMES[raw]
     return raw.replace("_", " ").title()

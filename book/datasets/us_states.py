@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 
 import pandas as pd
 
-from ..data import fetch, loader
+from ..data import fetch, loader, require_file
 from ..errors import DataIntegrityError
 
 #: postal code -> state name, 50 states and DC (names as in us48_geometry / usjoin.csv)
@@ -123,6 +123,7 @@ def read_uspto_state_counts(path) -> pd.DataFrame:
 
     Returns a long table: abbr, state, year (int), patents (int).
     """
+    path = require_file(path)
     text = open(path, encoding="utf-8", errors="replace").read()
     p = _Cells()
     p.feed(text)
