@@ -1046,6 +1046,19 @@ def _cbp_state_zip(tmp_path, monkeypatch):
     f("book.datasets.cbp.read_cbp_state")(p)
 
 
+@case("book.datasets.cbp.read_cbp_zip", "wrong columns", DI, r"lacks CBP column.*not the layout")
+def _cbp_zip_cols(tmp_path, monkeypatch):
+    p = tmp_path / "cbp.zip"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("t.txt", "a,b\n1,2\n")
+    f("book.datasets.cbp.read_cbp_zip")(p, ["emp"], "the layout")
+
+
+@case("book.datasets.cbp.read_cbp_zip", "missing file", DU, r"no file")
+def _cbp_zip_missing(tmp_path, monkeypatch):
+    f("book.datasets.cbp.read_cbp_zip")(tmp_path / "nope.zip", ["emp"], "the layout")
+
+
 @case("book.datasets.cbp.read_cbp_state", "missing file", DU, r"no file")
 def _cbp_state_missing(tmp_path, monkeypatch):
     f("book.datasets.cbp.read_cbp_state")(tmp_path / "nope.zip")

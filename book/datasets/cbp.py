@@ -19,12 +19,12 @@ from ..errors import DataIntegrityError
 REQUIRED = ("fipstate", "naics", "emp", "est")
 
 
-def read_cbp_state(path, member: str | None = None) -> pd.DataFrame:
-    """Parse an official CBP state zip into a tidy state x two-digit-sector table.
+def read_cbp_zip(path, required, layout: str, member: str | None = None) -> pd.DataFrame:
+    """Read the one comma-separated table inside an official CBP zip, all columns as text.
 
-    Keeps rows for all legal forms of organisation (``lfo == "-"``, when the column exists)
-    and NAICS codes of the form ``NN----`` (two-digit sectors). Returns columns state_fips,
-    sector, employment, establishments, noise_flag.
+    Column names are stripped and lower-cased; a missing required column raises
+    :class:`DataIntegrityError` naming the ``layout`` expected. Shared by the state (NAICS) and
+    county (SIC) readers.
     """
     path = require_file(path)
     with zipfile.ZipFile(path) as zf:
@@ -36,11 +36,21 @@ def read_cbp_state(path, member: str | None = None) -> pd.DataFrame:
         with zf.open(member) as fh:
             raw = pd.read_csv(fh, dtype=str, keep_default_na=False)
     raw.columns = [c.strip().lower() for c in raw.columns]
-    missing = [c for c in REQUIRED if c not in raw.columns]
+    missing = [c for c in required if c not in raw.columns]
     if missing:
         raise DataIntegrityError(f"{member} lacks CBP column(s) {missing}; columns are "
-                                 f"{list(raw.columns)[:12]} - not the official state layout?")
-    df = raw
+                                 f"{list(raw.columns)[:12]} - not {layout}?")
+    return raw
+
+
+def read_cbp_state(path, member: str | None = None) -> pd.DataFrame:
+    """Parse an official CBP state zip into a tidy state x two-digit-sector table.
+
+    Keeps rows for all legal forms of organisation (``lfo == "-"``, when the column exists)
+    and NAICS codes of the form ``NN----`` (two-digit sectors). Returns columns state_fips,
+    sector, employment, establishments, noise_flag.
+    """
+    df = read_cbp_zip(path, REQUIRED, "the official state layout", member=member)
     if "lfo" in df.columns:
         df = df[df["lfo"].str.strip() == "-"]
     naics = df["naics"].str.strip()

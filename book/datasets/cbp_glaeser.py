@@ -13,13 +13,12 @@ Not available offline: the files are fetched from census.gov through :func:`book
 from __future__ import annotations
 
 import re
-import zipfile
 
 import numpy as np
 import pandas as pd
 
-from ..data import fetch, loader, require_file
-from ..errors import DataIntegrityError
+from ..data import fetch, loader
+from .cbp import read_cbp_zip
 
 REQUIRED = ("fipstate", "fipscty", "sic", "emp", "est")
 
@@ -30,18 +29,7 @@ def read_cbp_county_sic(path) -> pd.DataFrame:
     Returns columns county_fips (5-digit str), sic2 (str), employment (float, NaN where
     withheld), empflag (str), establishments (int).
     """
-    path = require_file(path)
-    with zipfile.ZipFile(path) as zf:
-        names = [n for n in zf.namelist() if n.lower().endswith((".txt", ".csv"))]
-        if len(names) != 1:
-            raise DataIntegrityError(f"{path} should hold one .txt table, found {names}.")
-        with zf.open(names[0]) as fh:
-            raw = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    raw.columns = [c.strip().lower() for c in raw.columns]
-    missing = [c for c in REQUIRED if c not in raw.columns]
-    if missing:
-        raise DataIntegrityError(f"{names[0]} lacks CBP column(s) {missing}; columns are "
-                                 f"{list(raw.columns)[:12]} - not the SIC-era county layout?")
+    raw = read_cbp_zip(path, REQUIRED, "the SIC-era county layout")
     sic = raw["sic"].str.strip()
     df = raw[sic.map(lambda s: bool(re.fullmatch(r"\d\d--", s)))]
     flag = df["empflag"].str.strip() if "empflag" in df.columns else pd.Series("", index=df.index)
