@@ -9,7 +9,17 @@ JB_FLAGS := -W -n --keep-going --all
 
 .PHONY: book test venv vendor clean rerun lint unit bench pdf determinism
 
+# The execution cache keys on code only. Guard it with a hash of the environment (pins,
+# npm lock, Python version): when that changes, the cache is dropped and every notebook re-runs.
+ENV_HASH := _build/.env-hash
+
 book: $(STAMP) $(MATHJAX)
+	@mkdir -p _build; \
+	h=$$( (cat requirements.txt package-lock.json; $(BIN)/python -VV) | sha256sum | cut -c1-16); \
+	if [ -f $(ENV_HASH) ] && [ "$$(cat $(ENV_HASH))" != "$$h" ]; then \
+	  echo "environment changed ($$(cat $(ENV_HASH)) -> $$h): dropping the execution cache"; \
+	  rm -rf _build/.jupyter_cache _build/ledger; fi; \
+	echo "$$h" > $(ENV_HASH)
 	@start=$$(date +%s); \
 	$(BIN)/jupyter-book build . $(JB_FLAGS) ; rc=$$?; \
 	echo "jupyter-book build finished in $$(( $$(date +%s) - start )) s (exit $$rc)"; \

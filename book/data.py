@@ -310,7 +310,52 @@ def load(dataset_id: str, **kwargs):
     if missing:
         raise DataIntegrityError(f"loader for {dataset_id!r} returned no column(s) {missing} "
                                  "documented in the registry.")
+    check_schema(dataset_id, out, e.raw.get("schema") or {})
     return out
+
+
+_KINDS = {"int": "iu", "float": "fiu", "bool": "b", "str": "OUST"}
+
+
+def check_schema(dataset_id: str, df, schema: dict) -> None:
+    """Check a loaded table against the registry entry's ``schema`` block.
+
+    ``schema`` maps a column to ``{dtype: int|float|bool|str|geometry, nullable: bool,
+    min: number, max: number}``. A violation raises :class:`DataIntegrityError` naming the data
+    set, the column, how many rows break the rule and an example, so that a changed source (a
+    new package version, a different download) is caught on load instead of flowing silently
+    into an estimate.
+    """
+    for col, rule in schema.items():
+        if col not in df.columns:
+            raise DataIntegrityError(f"{dataset_id}: schema names column {col!r}, which the "
+                                     "loader did not return.")
+        s = df[col]
+        dtype = rule.get("dtype")
+        if dtype == "geometry":
+            if getattr(s, "geom_type", None) is None:
+                raise DataIntegrityError(f"{dataset_id}.{col}: expected a geometry column.")
+            continue
+        if dtype is not None:
+            if dtype not in _KINDS:
+                raise DataIntegrityError(f"{dataset_id}.{col}: unknown schema dtype {dtype!r}.")
+            kind = s.dtype.kind if dtype != "str" else ("O" if s.dtype == object else s.dtype.kind)
+            if dtype == "str" and pd.api.types.is_string_dtype(s):
+                kind = "O"
+            if kind not in _KINDS[dtype]:
+                raise DataIntegrityError(f"{dataset_id}.{col}: expected {dtype}, got dtype "
+                                         f"{s.dtype}; the source's layout may have changed.")
+        nulls = int(s.isna().sum())
+        if nulls and not rule.get("nullable", False):
+            raise DataIntegrityError(f"{dataset_id}.{col}: {nulls} missing value(s) where the "
+                                     "registry says there are none.")
+        for bound, bad in (("min", s < rule["min"]) if "min" in rule else (None, None),
+                           ("max", s > rule["max"]) if "max" in rule else (None, None)):
+            if bound is not None and bad.any():
+                ex = s[bad].iloc[0]
+                raise DataIntegrityError(
+                    f"{dataset_id}.{col}: {int(bad.sum())} value(s) {'below' if bound == 'min' else 'above'} "
+                    f"the registry's {bound} {rule[bound]} (e.g. {ex!r}).")
 
 
 def _import_loaders() -> None:

@@ -1155,6 +1155,14 @@ c(K, "anchor not a proxy", lambda: f(K)(_KDF, ["x", "y"], anchor="z"), BI,
   r"anchor 'z' is not one of")
 c(K, "bad scale", lambda: f(K)(_KDF, ["x", "y"], scale="weird"), BI, r"'unit' or 'raw'")
 c(K, "empty frame", lambda: f(K)(_KDF.iloc[:0], ["x", "y"]), BI, r"empty")
+c("book.data.check_schema", "value above max", lambda: f("book.data.check_schema")(
+    "toy", pd.DataFrame({"x": [1.0, 5.0]}), {"x": {"dtype": "float", "max": 2}}), DI,
+  r"toy.x: 1 value\(s\) above the registry's max 2")
+c("book.data.check_schema", "numbers as text", lambda: f("book.data.check_schema")(
+    "toy", pd.DataFrame({"x": ["1", "2"]}), {"x": {"dtype": "float"}}), DI,
+  r"toy.x: expected float")
+c("book.data.check_schema", "unknown dtype", lambda: f("book.data.check_schema")(
+    "toy", pd.DataFrame({"x": [1.0]}), {"x": {"dtype": "decimal"}}), DI, r"unknown schema dtype")
 c("book.data.require_file", "missing file", lambda: f("book.data.require_file")(
     "/nonexistent/x.csv"), DU, r"no file /nonexistent/x.csv")
 

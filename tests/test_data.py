@@ -105,3 +105,31 @@ def test_used_by_lists_every_page_that_loads_the_data():
             if page not in data.entry(m.group(1)).used_by:
                 missing.append((m.group(1), page))
     assert not missing, f"add these pages to the registry's used_by: {sorted(set(missing))}"
+
+
+@pytest.mark.parametrize("dataset_id", PACKAGE_IDS)
+def test_schema_covers_every_documented_column(dataset_id):
+    e = data.entry(dataset_id)
+    schema = e.raw.get("schema") or {}
+    assert set(e.columns) <= set(schema), f"{dataset_id}: schema lacks {set(e.columns) - set(schema)}"
+    assert all("dtype" in r for r in schema.values())
+
+
+@pytest.mark.parametrize("rule, msg", [
+    ({"income": {"dtype": "float", "max": 100}}, r"us_income.income: \d+ value\(s\) above the registry's max 100"),
+    ({"income": {"dtype": "int"}}, r"us_income.income: expected int, got dtype float64"),
+    ({"state": {"dtype": "float"}}, r"us_income.state: expected float"),
+    ({"year": {"dtype": "int", "min": 1950}}, r"us_income.year: .* below the registry's min 1950"),
+    ({"nope": {"dtype": "int"}}, r"schema names column 'nope'"),
+])
+def test_schema_violations_are_reported(rule, msg):
+    df = data.load("us_income")
+    with pytest.raises(DataIntegrityError, match=msg):
+        data.check_schema("us_income", df, rule)
+
+
+def test_schema_missing_values_are_reported():
+    df = data.load("us_income")
+    df.loc[0, "income"] = float("nan")
+    with pytest.raises(DataIntegrityError, match=r"us_income.income: 1 missing value"):
+        data.check_schema("us_income", df, data.entry("us_income").raw["schema"])
