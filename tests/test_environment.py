@@ -41,3 +41,23 @@ def test_citation_cff_is_valid_yaml_with_doi_of_seed():
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
     assert cff["cff-version"] == "1.2.0"
     assert cff["references"][0]["doi"] == "10.12677/sd.2024.145150"
+
+
+def test_citation_cff_valid_against_official_schema():
+    import datetime
+    import json
+
+    import jsonschema
+
+    schema = json.loads((ROOT / "tests/data/citation-file-format-1.2.0.schema.json").read_text())
+
+    def norm(o):  # YAML dates -> the ISO strings the schema expects
+        if isinstance(o, dict):
+            return {k: norm(v) for k, v in o.items()}
+        if isinstance(o, list):
+            return [norm(v) for v in o]
+        return o.isoformat() if isinstance(o, datetime.date) else o
+
+    cff = norm(yaml.safe_load((ROOT / "CITATION.cff").read_text()))
+    errors = [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(cff)]
+    assert not errors, errors

@@ -192,3 +192,11 @@ def test_download_and_cite_boxes(built_html):
         box = soup.select_one(".cite-this")
         assert box is not None, f"{index}: no cite box"
         assert "@incollection{" in box.select_one("pre.cite-bibtex").get_text()
+
+
+@pytest.mark.build
+def test_glossary_is_cross_referenced_from_every_chapter(built_html):
+    for index in sorted(built_html.glob("chapters/0*/index.html")):
+        soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
+        links = [a["href"] for a in soup.find_all("a", href=True) if "glossary.html#term-" in a["href"]]
+        assert links, f"{index.parent.name}: no link into the glossary"
