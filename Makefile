@@ -70,13 +70,19 @@ rerun:
 # also proves the build is offline -- and compare row by row (bit-identical floats).
 determinism: book
 	rm -rf _build/ledger-previous && cp -r _build/ledger _build/ledger-previous
+	$(BIN)/python tools/dump_glue.py _build/glue-previous.json
 	if [ "$$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then \
 	  unshare -n sh -c 'ip link set lo up 2>/dev/null; $(MAKE) rerun'; \
 	else $(MAKE) rerun; fi
-	$(BIN)/python tools/compare_ledgers.py _build/ledger-previous _build/ledger
+	$(BIN)/python tools/dump_glue.py _build/glue.json
+	$(BIN)/python tools/compare_ledgers.py _build/ledger-previous _build/ledger \
+	  _build/glue-previous.json _build/glue.json
 
 clean:
 	rm -rf _build _vendor node_modules
 
+# Scale curves (about 5 min on 2 cores): results in _build/bench/*.json, summary in
+# _build/bench/REPORT.md. BENCH_FULL=1 make bench adds the largest sizes (Moran/LISA N = 128,000).
 bench: $(STAMP)
 	$(BIN)/python -m pytest -m bench -p no:cacheprovider
+	$(BIN)/python tools/bench_report.py
