@@ -5,7 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MATHJAX := _vendor/site/mathjax/tex-chtml.js
-JB_FLAGS := -W -n --keep-going --all
+# Strict: any Sphinx warning or failing cell fails the build. `--all` (re-read every page) is
+# used in CI, on a first build, and whenever the previous build failed -- an incremental strict
+# build after a failed one could otherwise skip the pages that warned.
+JB_FLAGS := -W -n --keep-going
+BUILD_OK := _build/.last-build-ok
 
 .PHONY: book test venv vendor clean rerun lint unit bench pdf determinism
 
@@ -18,11 +22,14 @@ book: $(STAMP) $(MATHJAX)
 	h=$$( (cat requirements.txt package-lock.json; $(BIN)/python -VV) | sha256sum | cut -c1-16); \
 	if [ -f $(ENV_HASH) ] && [ "$$(cat $(ENV_HASH))" != "$$h" ]; then \
 	  echo "environment changed ($$(cat $(ENV_HASH)) -> $$h): dropping the execution cache"; \
-	  rm -rf _build/.jupyter_cache _build/ledger; fi; \
+	  rm -rf _build/.jupyter_cache _build/ledger $(BUILD_OK); fi; \
 	echo "$$h" > $(ENV_HASH)
-	@start=$$(date +%s); \
-	$(BIN)/jupyter-book build . $(JB_FLAGS) ; rc=$$?; \
-	echo "jupyter-book build finished in $$(( $$(date +%s) - start )) s (exit $$rc)"; \
+	@start=$$(date +%s); all=""; \
+	if [ -n "$$CI" ] || [ ! -f $(BUILD_OK) ]; then all="--all"; fi; \
+	rm -f $(BUILD_OK); \
+	$(BIN)/jupyter-book build . $(JB_FLAGS) $$all; rc=$$?; \
+	if [ $$rc -eq 0 ]; then touch $(BUILD_OK); fi; \
+	echo "jupyter-book build ($${all:-incremental}) finished in $$(( $$(date +%s) - start )) s (exit $$rc)"; \
 	if [ $$rc -ne 0 ]; then \
 	  ls _build/html/reports/ 2>/dev/null && tail -n 40 _build/html/reports/**/*.err.log 2>/dev/null; \
 	  exit $$rc; fi
@@ -62,7 +69,7 @@ $(MATHJAX): package.json package-lock.json
 
 # The execution cache keys on code only: after an environment change force re-execution.
 rerun:
-	rm -rf _build/.jupyter_cache _build/ledger
+	rm -rf _build/.jupyter_cache _build/ledger $(BUILD_OK)
 	$(MAKE) book
 
 # Two builds must print the same numbers: keep this build's ledger rows, re-execute every

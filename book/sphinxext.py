@@ -26,10 +26,17 @@ class _placeholder(nodes.General, nodes.Element):
     pass
 
 
+def _generated_docs(env) -> set:
+    if not hasattr(env, "book_generated_docs"):
+        env.book_generated_docs = set()
+    return env.book_generated_docs
+
+
 class LedgerScorecard(SphinxDirective):
     has_content = False
 
     def run(self):
+        _generated_docs(self.env).add(self.env.docname)
         return [_placeholder(kind="scorecard")]
 
 
@@ -68,6 +75,7 @@ class BuildStatus(SphinxDirective):
     has_content = False
 
     def run(self):
+        _generated_docs(self.env).add(self.env.docname)
         return [_placeholder(kind="status")]
 
 
@@ -169,10 +177,26 @@ def _fill(app, doctree, docname):
         node.replace_self(_raw(text))
 
 
+def _always_outdated(app, env, added, changed, removed):
+    """Pages generated from build products are rewritten on every (incremental) build."""
+    return sorted(_generated_docs(env) - set(removed))
+
+
+def _purge(app, env, docname):
+    _generated_docs(env).discard(docname)
+
+
+def _merge(app, env, docnames, other):
+    _generated_docs(env).update(_generated_docs(other) & set(docnames))
+
+
 def setup(app):
     app.add_node(_placeholder, html=(lambda self, node: None, lambda self, node: None))
     app.add_directive("ledger-scorecard", LedgerScorecard)
     app.add_directive("build-status", BuildStatus)
     app.add_directive("cite-this", CiteThis)
     app.connect("doctree-resolved", _fill)
+    app.connect("env-get-outdated", _always_outdated)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
