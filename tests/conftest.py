@@ -1,9 +1,6 @@
 """Shared fixtures: repository paths, the built site, a loopback HTTP server."""
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
@@ -21,25 +18,15 @@ def built_html() -> Path:
     return HTML
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output clean
-        pass
-
-
 @pytest.fixture
 def loopback_server(tmp_path):
     """Serve ``tmp_path/'srv'`` on 127.0.0.1 on a free port; yields (base_url, folder)."""
+    from book.serve import serve
+
     folder = tmp_path / "srv"
     folder.mkdir()
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", folder
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(folder) as url:
+        yield url, folder
 
 
 @pytest.fixture

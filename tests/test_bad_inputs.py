@@ -1163,6 +1163,8 @@ c("book.data.check_schema", "numbers as text", lambda: f("book.data.check_schema
   r"toy.x: expected float")
 c("book.data.check_schema", "unknown dtype", lambda: f("book.data.check_schema")(
     "toy", pd.DataFrame({"x": [1.0]}), {"x": {"dtype": "decimal"}}), DI, r"unknown schema dtype")
+c("book.serve.serve", "not a folder", lambda: f("book.serve.serve")("/nonexistent/site").__enter__(),
+  BI, r"cannot serve /nonexistent/site: it is not a folder")
 c("book.data.require_file", "missing file", lambda: f("book.data.require_file")(
     "/nonexistent/x.csv"), DU, r"no file /nonexistent/x.csv")
 

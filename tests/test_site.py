@@ -4,23 +4,21 @@ rendered by the local MathJax, search works, no request leaves the machine, inte
 anchors resolve."""
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
 
+from book.serve import CHROMIUM_ARGS, serve
+
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = CHROMIUM_ARGS
 
 
 def pages() -> list[str]:
@@ -32,15 +30,8 @@ def pages() -> list[str]:
 
 @pytest.fixture(scope="module")
 def site(built_html):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *a):
-            pass
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_html)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(built_html) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

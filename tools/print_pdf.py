@@ -7,15 +7,11 @@ No browser is downloaded: Playwright drives /usr/bin/chromium.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
 import sys
-import threading
 from pathlib import Path
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from book.serve import CHROMIUM_ARGS, serve
 
 
 def main(src: str = "_build/singlehtml", out: str = "_build/pdf/book.pdf") -> Path:
@@ -29,30 +25,18 @@ def main(src: str = "_build/singlehtml", out: str = "_build/pdf/book.pdf") -> Pa
     if not Path(chromium).exists():
         raise SystemExit("Chromium not found: apt-get install -y chromium fonts-wqy-zenhei")
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *a):
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(src_path)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=ARGS)
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html",
-                      wait_until="networkidle", timeout=120_000)
-            page.wait_for_function(
-                "() => !window.MathJax || !window.MathJax.startup || "
-                "window.MathJax.startup.promise.then(() => true)", timeout=120_000)
-            page.emulate_media(media="print")
-            out_path.parent.mkdir(parents=True, exist_ok=True)
-            page.pdf(path=str(out_path), format="A4", print_background=True,
-                     margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(src_path) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(f"{url}/index.html", wait_until="networkidle", timeout=120_000)
+        page.wait_for_function(
+            "() => !window.MathJax || !window.MathJax.startup || "
+            "window.MathJax.startup.promise.then(() => true)", timeout=120_000)
+        page.emulate_media(media="print")
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        page.pdf(path=str(out_path), format="A4", print_background=True,
+                 margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
+        browser.close()
     print(f"wrote {out_path} ({out_path.stat().st_size / 1e6:.1f} MB)")
     return out_path
 
