@@ -10,15 +10,9 @@ measure its peak resident memory; N = 300,000 for traces takes ~25 s and runs by
 Run with ``make bench`` (or ``pytest tests/bench_effects.py -m bench -s``); rows go to
 ``_build/bench/effects.json`` and into ``_build/bench/REPORT.md``.
 """
-import importlib.util
-from pathlib import Path
 
+import bench_report as br  # tools/ is on pytest's pythonpath (pyproject.toml)
 import pytest
-
-_spec = importlib.util.spec_from_file_location(
-    "bench_report", Path(__file__).resolve().parents[1] / "tools" / "bench_report.py")
-br = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(br)
 
 SCRIPT = r"""
 import numpy as np

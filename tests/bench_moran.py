@@ -11,15 +11,9 @@ resident memory belongs to it alone. N = 128,000 (about 55 s and 2.5 GB for LISA
 with ``BENCH_FULL=1``. Results go to ``_build/bench/moran.json``; ``make bench`` then writes
 ``_build/bench/REPORT.md``.
 """
-import importlib.util
-from pathlib import Path
 
+import bench_report as br  # tools/ is on pytest's pythonpath (pyproject.toml)
 import pytest
-
-_spec = importlib.util.spec_from_file_location(
-    "bench_report", Path(__file__).resolve().parents[1] / "tools" / "bench_report.py")
-br = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(br)
 
 SIZES = [500, 2_000, 8_000, 32_000] + ([128_000] if br.full() else [])
 

@@ -8,15 +8,9 @@ tables held by pandas, not just DuckDB. Two rows per size: simulating the patent
 (``book.spillovers.match_controls``, DuckDB with 2 threads and a 3 GB memory limit). Rows go to
 ``_build/bench/spillovers.json`` and into ``_build/bench/REPORT.md``.
 """
-import importlib.util
-from pathlib import Path
 
+import bench_report as br  # tools/ is on pytest's pythonpath (pyproject.toml)
 import pytest
-
-_spec = importlib.util.spec_from_file_location(
-    "bench_report", Path(__file__).resolve().parents[1] / "tools" / "bench_report.py")
-br = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(br)
 
 SCRIPT = r"""
 import duckdb
