@@ -86,8 +86,19 @@ def _parse(path: Path) -> Entry:
             f"registry file {path.name} declares id {raw['id']!r}; the file name must be <id>.yaml."
         )
     kind = raw["obtain"].get("kind")
-    if kind not in ("package", "url"):
-        raise DataIntegrityError(f"{path.name}: obtain.kind must be 'package' or 'url', got {kind!r}.")
+    if kind not in ("package", "url", "vendored"):
+        raise DataIntegrityError(f"{path.name}: obtain.kind must be 'package', 'url' or "
+                                 f"'vendored', got {kind!r}.")
+    if kind == "vendored":
+        src = raw["obtain"].get("obtained_from") or {}
+        lacking = [k for k in ("repository", "commit", "path") if not src.get(k)]
+        if lacking:
+            raise DataIntegrityError(f"{path.name}: a vendored data set must say where it was "
+                                     f"obtained (obtain.obtained_from lacks {lacking}).")
+        for name, spec in (raw["obtain"].get("files") or {}).items():
+            if not spec.get("sha256") or not str(spec.get("path", "")).startswith("data/vendor/"):
+                raise DataIntegrityError(f"{path.name}: vendored file {name!r} needs a path under "
+                                         "data/vendor/ and its sha256.")
     known = {f.name for f in Entry.__dataclass_fields__.values()} - {"raw"}
     return Entry(**{k: v for k, v in raw.items() if k in known}, raw=raw)
 
@@ -213,6 +224,15 @@ def fetch(dataset_id: str, fname: str | None = None, *, base_url: str | None = N
         _verify(path, spec.get("sha256"), dataset_id,
                 f"The installed {e.obtain['package']} differs from the pinned version "
                 f"{e.obtain.get('version')}; reinstall with `make venv` (pip) or `make vendor` (npm).")
+        return path
+    if e.kind == "vendored":
+        path = ROOT / spec["path"]
+        if not path.is_file():
+            raise DataUnavailableError(
+                f"the vendored file {spec['path']} of data set {dataset_id!r} is missing from this "
+                "checkout; restore it with `git checkout -- data/vendor`.")
+        _verify(path, spec["sha256"], dataset_id,
+                f"The vendored copy was changed; restore it with `git checkout -- {spec['path']}`.")
         return path
     # kind == "url"
     return _download(e, fname, spec, base_url=base_url, timeout=timeout)
@@ -376,6 +396,10 @@ def provenance(dataset_id: str) -> pd.DataFrame:
     if e.kind == "package":
         rows.append(("obtained from", f"Python package `{e.obtain['package']}` "
                                       f"{e.obtain.get('version', '')}"))
+    if e.kind == "vendored":
+        src = e.obtain["obtained_from"]
+        rows.append(("obtained from", f"{src['repository']} @ {str(src['commit'])[:12]}, "
+                                      f"{src['path']} (vendored in data/vendor/{e.id}/)"))
     for name, spec in e.files.items():
         rows.append((f"file {name}", f"sha256 {spec.get('sha256') or 'recorded on first download'}"))
     return pd.DataFrame(rows, columns=["field", "value"]).set_index("field")
