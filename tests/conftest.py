@@ -31,7 +31,9 @@ def loopback_server(tmp_path):
 
 @pytest.fixture
 def data_cache(tmp_path, monkeypatch):
-    """An empty download cache for book.data (``$BOOK_DATA_CACHE``)."""
+    """An empty download cache for book.data (``$BOOK_DATA_CACHE``), in which a loopback test file
+    whose hash the registry does not pin may be accepted once (``BOOK_ACCEPT_UNPINNED=1``)."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("BOOK_DATA_CACHE", str(cache))
+    monkeypatch.setenv("BOOK_ACCEPT_UNPINNED", "1")
     return cache

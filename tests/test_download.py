@@ -77,3 +77,64 @@ def test_no_network(url_entry, data_cache):
     with pytest.raises(DataUnavailableError, match="offline: place the file at"):
         data.fetch("toy_download", base_url="http://127.0.0.1:9", timeout=2)
     assert not (data_cache / "toy_download" / "toy.csv").exists()
+
+
+# ---------------------------------------------------------------- unpinned files, HTML, URLs
+def test_unpinned_download_refused_without_consent(url_entry, loopback_server, data_cache,
+                                                   monkeypatch):
+    monkeypatch.delenv("BOOK_ACCEPT_UNPINNED")
+    base, folder = loopback_server
+    (folder / "toy.csv").write_bytes(PAYLOAD)
+    url_entry(None)
+    digest = hashlib.sha256(PAYLOAD).hexdigest()
+    with pytest.raises(DataIntegrityError, match=f"not pinned.*sha256 is {digest}.*record"):
+        data.fetch("toy_download", base_url=base)
+    assert not (data_cache / "toy_download" / "toy.csv.sha256").exists()
+    # pinning it in the registry makes the same cached file acceptable
+    url_entry(digest)
+    assert data.fetch("toy_download", base_url=base).read_bytes() == PAYLOAD
+
+
+def test_file_placed_by_hand_is_hashed(url_entry, data_cache, monkeypatch):
+    monkeypatch.delenv("BOOK_ACCEPT_UNPINNED")
+    url_entry(hashlib.sha256(PAYLOAD).hexdigest())
+    target = data_cache / "toy_download" / "toy.csv"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"not the file\n")
+    with pytest.raises(DataIntegrityError, match="checksum mismatch"):
+        data.fetch("toy_download", base_url="http://127.0.0.1:9")
+    url_entry(None)  # unpinned and placed by hand: refused, hash reported
+    with pytest.raises(DataIntegrityError, match="not pinned"):
+        data.fetch("toy_download", base_url="http://127.0.0.1:9")
+
+
+def test_html_error_page_with_status_200_is_refused(url_entry, loopback_server, data_cache):
+    base, folder = loopback_server
+    (folder / "toy.csv").write_bytes(b"<!DOCTYPE html><html><body>Not found</body></html>")
+    url_entry(None)
+    with pytest.raises(DataUnavailableError, match="HTML page instead of 'toy.csv'"):
+        data.fetch("toy_download", base_url=base)
+    assert not (data_cache / "toy_download" / "toy.csv").exists()
+    assert not (data_cache / "toy_download" / "toy.csv.sha256").exists()
+
+
+@pytest.mark.parametrize("bad", ["127.0.0.1:8000", "ftp://host/x", "http://", "not a url", ""])
+def test_malformed_url_is_reported_as_such(url_entry, data_cache, bad):
+    from book.errors import BookInputError
+
+    url_entry(None)
+    with pytest.raises(BookInputError, match="malformed URL"):
+        data.fetch("toy_download", base_url=bad)
+
+
+def test_package_checksum_advice_names_force_reinstall(monkeypatch):
+    entry = data.entry("us_income")
+    spec = dict(entry.files["usjoin.csv"], sha256="0" * 64)
+    files = {"usjoin.csv": spec}
+    patched = data.Entry(**{**{f: getattr(entry, f) for f in
+                               ("id", "title", "publisher", "licence", "citation", "used_by",
+                                "columns")}, "obtain": {**entry.obtain, "files": files}})
+    monkeypatch.setattr(data, "entry", lambda _id: patched)
+    with pytest.raises(DataIntegrityError, match="pip install --force-reinstall --no-deps "
+                                                 "libpysal==4.14.1"):
+        data.fetch("us_income")

@@ -110,6 +110,7 @@ def loopback(tmp_path, monkeypatch):
     t = threading.Thread(target=srv.serve_forever, daemon=True)
     t.start()
     monkeypatch.setenv("BOOK_DATA_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("BOOK_ACCEPT_UNPINNED", "1")  # test files: no registry hash to pin
     yield f"http://127.0.0.1:{srv.server_address[1]}", root
     srv.shutdown()
     srv.server_close()
