@@ -16,6 +16,7 @@ YAML layout::
     targets:
       - id: bsm1991_us_states_beta
         study: barro1991convergence        # key in references.bib
+        kind: published                    # published | peer | qualitative | closed-form | simulation
         source: "Brookings Papers 1991(1), abstract, p. 107"
         quantity: "convergence rate beta, US states, personal income"
         value: 0.02
@@ -41,7 +42,16 @@ from .errors import LedgerError
 
 PUBLISHED_DIR = ROOT / "data" / "published"
 LEDGER_DIR = BUILD / "ledger"
-_TARGET_FIELDS = ("id", "study", "source", "quantity", "value", "tolerance", "reason")
+_TARGET_FIELDS = ("id", "study", "kind", "source", "quantity", "value", "tolerance", "reason")
+#: what a target is; only the first two count as reproductions on the scorecard
+KINDS = {
+    "published": "printed in the study itself (table and page in `source`)",
+    "peer": "printed output of another implementation on the same data (e.g. plm, splm)",
+    "qualitative": "a sign, significance or regularity the study states in prose",
+    "closed-form": "the same model solved two ways (numerical vs closed form)",
+    "simulation": "the known truth of a simulated process",
+}
+REPRODUCTION_KINDS = ("published", "peer")
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,7 @@ class Target:
 
     id: str
     study: str
+    kind: str
     source: str
     quantity: str
     value: float
@@ -80,7 +91,11 @@ def _load_targets(design: str) -> tuple[dict, dict[str, Target]]:
     for i, raw in enumerate(doc.get("targets") or []):
         missing = [f for f in _TARGET_FIELDS if raw.get(f) is None]
         if missing:
-            raise LedgerError(f"{path.name} target #{i} ({raw.get('id')}) lacks {missing}.")
+            hint = (f" Every target needs kind: one of {sorted(KINDS)}." if "kind" in missing else "")
+            raise LedgerError(f"{path.name} target #{i} ({raw.get('id')}) lacks {missing}.{hint}")
+        if raw["kind"] not in KINDS:
+            raise LedgerError(f"{path.name} target {raw['id']!r}: unknown kind {raw['kind']!r}; "
+                              f"use one of {sorted(KINDS)} (see book/ledger.py KINDS).")
         if raw["id"] in targets:
             raise LedgerError(f"{path.name}: duplicated target id {raw['id']!r}.")
         t = Target(**raw)
@@ -150,7 +165,8 @@ class Ledger:
         within = abs(gap) <= t.allowed_gap() + 1e-12
         status = "within" if within else "outside"
         return {
-            "design": self.design, "target": t.id, "study": t.study, "source": t.source,
+            "design": self.design, "target": t.id, "study": t.study, "kind": t.kind,
+            "source": t.source,
             "quantity": t.quantity, "published": t.value, "published_se": t.se,
             "ours": o["ours"], "ours_se": o["ours_se"], "gap": gap,
             "tolerance": t.allowed_gap(), "tolerance_reason": t.reason,

@@ -21,7 +21,7 @@ def published(tmp_path, monkeypatch):
 
 
 def target(**kw):
-    base = dict(id="t1", study="s", source="Table 1, p. 2", quantity="q", value=0.02,
+    base = dict(id="t1", study="s", kind="published", source="Table 1, p. 2", quantity="q", value=0.02,
                 tolerance=0.005, reason="rounding")
     base.update(kw)
     return base
@@ -52,6 +52,8 @@ def test_explained_outside(published):
     ([target(), target()], "duplicated target"),
     ([target(tolerance=None)], "lacks"),
     ([target(tolerance_kind="pct")], "tolerance_kind"),
+    ([target(kind=None)], "Every target needs kind"),
+    ([target(kind="replication")], "unknown kind 'replication'"),
     ([], "holds no targets"),
 ])
 def test_bad_target_files(published, targets, msg):
