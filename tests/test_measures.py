@@ -139,3 +139,75 @@ def test_eg_validation():
         M.herfindahl([1, -1])
     with pytest.raises(BookInputError, match="Generator"):
         M.dartboard([1, 2], [0.5, 0.5], 10, 42)
+
+
+# --- region-level EG / MS with an approximated Herfindahl (CBP design) ---------------------
+
+def _equal_plants():
+    """Three regions, two industries of equal-sized plants (the CBP approximation is exact)."""
+    plants = pd.DataFrame({
+        "region": ["r1"] * 5 + ["r2"] * 2 + ["r3"] * 1 + ["r1", "r2", "r3", "r3", "r3", "r3"],
+        "industry": ["a"] * 8 + ["b"] * 6,
+        "employment": [10.0] * 8 + [4.0] * 6})
+    x = pd.Series({"r1": 0.5, "r2": 0.3, "r3": 0.2})
+    return plants, x
+
+
+def test_eg_regions_equals_plant_version_with_equal_plants():
+    plants, x = _equal_plants()
+    ref = M.ellison_glaeser(plants, region_shares=x).table
+    tab = plants.groupby(["region", "industry"], as_index=False)["employment"].sum()
+    n = plants.groupby("industry").size()
+    out = M.ellison_glaeser_regions(tab, M.herfindahl_from_counts(n), region_shares=x)
+    for col in ("H", "G", "gamma", "G_ms", "gamma_ms"):
+        np.testing.assert_allclose(out[col].to_numpy(), ref[col].to_numpy(), rtol=1e-12)
+    # hand value, industry a: s = (5/8, 2/8, 1/8), H = 1/8
+    G = (5 / 8 - .5) ** 2 + (2 / 8 - .3) ** 2 + (1 / 8 - .2) ** 2
+    sx2 = .25 + .09 + .04
+    assert out.loc["a", "gamma"] == pytest.approx((G - (1 - sx2) / 8) / ((1 - sx2) * (7 / 8)))
+
+
+def test_herfindahl_from_counts():
+    h = M.herfindahl_from_counts(pd.Series({"a": 4, "b": 100}))
+    assert h["a"] == pytest.approx(0.25) and h["b"] == pytest.approx(0.01)
+    assert M.herfindahl_from_counts([10], cv2=3.0)[0] == pytest.approx(0.4)
+    # sizes (3, 1): H = 0.625; cv^2 of (3, 1) is 0.25 -> (1 + .25)/2 = 0.625
+    assert M.herfindahl_from_counts([2], cv2=0.25)[0] == pytest.approx(M.herfindahl([3, 1]))
+    with pytest.raises(BookInputError, match=">= 1"):
+        M.herfindahl_from_counts([0, 3])
+    with pytest.raises(BookInputError, match="cv2 must be"):
+        M.herfindahl_from_counts([3], cv2=-1)
+
+
+def test_dartboard_equal_plants_mean_zero():
+    x = np.array([0.4, 0.3, 0.2, 0.1])
+    sim = M.dartboard_equal_plants(50, x, 20000, book.rng(5))
+    se = sim["gamma"].std() / np.sqrt(len(sim))
+    assert abs(sim["gamma"].mean()) < 4 * se
+    assert abs(sim["gamma_ms"].mean()) < 4 * sim["gamma_ms"].std() / np.sqrt(len(sim))
+    with pytest.raises(BookInputError, match="n_plants must be an int >= 2"):
+        M.dartboard_equal_plants(1, x, 5, book.rng())
+    with pytest.raises(BookInputError, match="summing to 1"):
+        M.dartboard_equal_plants(5, [0.5, 0.6], 5, book.rng())
+    with pytest.raises(BookInputError, match="n_sim"):
+        M.dartboard_equal_plants(5, x, 0, book.rng())
+    with pytest.raises(BookInputError, match="Generator"):
+        M.dartboard_equal_plants(5, x, 5, 1)
+
+
+def test_eg_regions_bad_inputs():
+    plants, x = _equal_plants()
+    tab = plants.groupby(["region", "industry"], as_index=False)["employment"].sum()
+    H = pd.Series({"a": 0.125, "b": 1 / 6})
+    with pytest.raises(BookInputError, match="negative"):
+        M.ellison_glaeser_regions(tab.assign(employment=-tab.employment), H)
+    with pytest.raises(BookInputError, match=r"lacks industry\(ies\) \['b'\]"):
+        M.ellison_glaeser_regions(tab, H.iloc[:1])
+    with pytest.raises(BookInputError, match="strictly between 0 and 1"):
+        M.ellison_glaeser_regions(tab, H.replace(0.125, 1.0))
+    with pytest.raises(BookInputError, match="sum to 1"):
+        M.ellison_glaeser_regions(tab, H, region_shares=x * 2)
+    with pytest.raises(BookInputError, match="does not list"):
+        M.ellison_glaeser_regions(tab, H, region_shares=x.iloc[:2] / x.iloc[:2].sum())
+    with pytest.raises(BookInputError, match="Series"):
+        M.ellison_glaeser_regions(tab, H.to_numpy())

@@ -74,11 +74,13 @@ def read_cbp_state_naics(path) -> pd.DataFrame:
             if not (m.isfile() and m.name.endswith(".csv")):
                 continue
             code, rows = _parse_member(m.name, tf.extractfile(m).read().decode("utf-8"))
-            chunks.append("\n".join(f"{code},{r}" for r in rows if r.strip()))
+            body = "\n".join(r for r in rows if r.strip())
+            if body:
+                chunks.append(code + "," + body.replace("\n", "\n" + code + ","))
     if not chunks:
         raise DataIntegrityError(f"{path} holds no CBP csv files.")
     text = io.StringIO("code," + ",".join(COLUMNS) + "\n" + "\n".join(chunks))
-    types = {c: str for c in ("code", "ap_nf", "emp_nf", "empflag", "fipstate")}
+    types = {c: "category" for c in ("code", "ap_nf", "emp_nf", "empflag", "fipstate")}
     try:
         raw = pd.read_csv(text, dtype={**types, **{c: "int64" for c in ("ap", "emp", "est",
                                                                         "year")}},
@@ -111,17 +113,26 @@ def tidy(raw: pd.DataFrame) -> pd.DataFrame:
             raise DataIntegrityError(f"CBP column {c!r} has {int((v < 0).sum())} negative "
                                      "value(s); counts cannot be negative - the file is corrupt.")
         num[c] = v
-    flag = raw["empflag"].astype(str)
-    unknown = sorted(set(flag) - set(SUPPRESSION_RANGES) - {""})
+    def cat(col, fn=lambda v: v):
+        """Text column as a plain object array, transforming each distinct value once."""
+        c = raw[col].astype("category")
+        cats = np.array([fn(str(v)) for v in c.cat.categories], dtype=object)
+        codes = c.cat.codes.to_numpy()
+        if (codes < 0).any():
+            raise DataIntegrityError(f"CBP column {col!r} has missing values.")
+        return pd.Series(cats[codes], index=raw.index, dtype=object)
+
+    flag = cat("empflag", str.strip)
+    unknown = sorted(set(flag.unique()) - set(SUPPRESSION_RANGES) - {""})
     if unknown:
         raise DataIntegrityError(f"unknown CBP disclosure flag(s) {unknown}; known: "
                                  f"{sorted(SUPPRESSION_RANGES)}.")
-    sup = flag != ""
+    sup = (flag != "").to_numpy()
     if (num["emp"][sup] != 0).any():
         raise DataIntegrityError("a cell carries a disclosure flag but non-zero employment; the "
                                  "layout is not the CBP one.")
-    naics = raw["code"].astype(str).str.replace("-", "", regex=False)
-    level = naics.str.len()
+    naics = cat("code", lambda v: v.strip().replace("-", ""))
+    level = naics.str.len().astype(int)
     years = num["year"].astype(int)
     bad_years = sorted(set(years) - set(VINTAGES))
     if bad_years:
@@ -130,13 +141,13 @@ def tidy(raw: pd.DataFrame) -> pd.DataFrame:
     lo = flag.map({k: v[0] for k, v in SUPPRESSION_RANGES.items()}).astype(float)
     hi = flag.map({k: v[1] for k, v in SUPPRESSION_RANGES.items()}).astype(float)
     out = pd.DataFrame({
-        "state_fips": raw["fipstate"].astype(str).str.zfill(2),
-        "naics": naics, "level": level.astype(int), "year": years,
-        "vintage": years.map(VINTAGES),
+        "state_fips": cat("fipstate", lambda v: v.strip().zfill(2)),
+        "naics": naics, "level": level, "year": years,
+        "vintage": years.map(VINTAGES).astype(object),
         "emp": emp, "est": num["est"].astype(int),
         "payroll": num["ap"].astype(float).where(~sup),
-        "empflag": flag, "emp_nf": raw["emp_nf"].astype(str).replace("-", ""),
-        "suppressed": sup.to_numpy(),
+        "empflag": flag, "emp_nf": cat("emp_nf", lambda v: v.strip().replace("-", "")),
+        "suppressed": sup,
         "emp_lo": emp.fillna(lo), "emp_hi": emp.fillna(hi.replace(np.inf, np.nan)),
     })
     dup = out.duplicated(["state_fips", "naics", "year"])
