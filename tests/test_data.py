@@ -18,10 +18,27 @@ def test_entry_is_complete(dataset_id):
     assert e.used_by, f"{dataset_id}: used_by is empty"
     assert e.columns, f"{dataset_id}: no documented columns"
     for name, spec in e.files.items():
-        if e.kind == "package":
+        if e.kind in ("package", "vendored"):
             assert spec.get("path") and len(spec.get("sha256") or "") == 64, name
         else:
             assert str(spec.get("url", "")).startswith("https://"), name
+    if e.kind == "vendored":
+        src = e.obtain["obtained_from"]
+        assert "/" in src["repository"] and len(str(src["commit"])) >= 7, dataset_id
+        assert e.url.startswith("https://"), f"{dataset_id}: url of the original publisher"
+
+
+VENDORED_IDS = [i for i, e in data.registry().items() if e.kind == "vendored"]
+
+
+@pytest.mark.parametrize("dataset_id", VENDORED_IDS)
+def test_vendored_entry_verified_and_inside_project(dataset_id):
+    from book import ROOT
+    e = data.entry(dataset_id)
+    for name, spec in e.files.items():
+        path = data.fetch(dataset_id, name)
+        assert path.resolve().is_relative_to((ROOT / "data" / "vendor").resolve()), name
+        assert data.sha256(path) == spec["sha256"]
 
 
 @pytest.mark.parametrize("dataset_id", PACKAGE_IDS)
