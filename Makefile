@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MATHJAX := _vendor/site/mathjax/tex-chtml.js
-# Strict: any Sphinx warning or failing cell fails the build. `--all` (re-read every page) is
+# Strict: any Sphinx warning or failing cell fails the build; every failing page and warning of
+# one build is summarised once at the end (tools/build_report.py). Notebooks execute in
+# BOOK_JOBS (default 2) parallel Sphinx reader processes (tools/jb_build.py). `--all` (re-read every page) is
 # used in CI, on a first build, and whenever the previous build failed -- an incremental strict
 # build after a failed one could otherwise skip the pages that warned.
 JB_FLAGS := -W -n --keep-going
@@ -27,12 +29,11 @@ book: $(STAMP) $(MATHJAX)
 	@start=$$(date +%s); all=""; \
 	if [ -n "$$CI" ] || [ ! -f $(BUILD_OK) ]; then all="--all"; fi; \
 	rm -f $(BUILD_OK); \
-	$(BIN)/jupyter-book build . $(JB_FLAGS) $$all; rc=$$?; \
+	$(BIN)/python tools/jb_build.py build . $(JB_FLAGS) $$all 2> >(tee _build/build-warnings.log >&2); \
+	rc=$$?; \
 	if [ $$rc -eq 0 ]; then touch $(BUILD_OK); fi; \
-	echo "jupyter-book build ($${all:-incremental}) finished in $$(( $$(date +%s) - start )) s (exit $$rc)"; \
-	if [ $$rc -ne 0 ]; then \
-	  ls _build/html/reports/ 2>/dev/null && tail -n 40 _build/html/reports/**/*.err.log 2>/dev/null; \
-	  exit $$rc; fi
+	echo "jupyter-book build ($${all:-incremental}, $${BOOK_JOBS:-2} jobs) finished in $$(( $$(date +%s) - start )) s (exit $$rc)"; \
+	if [ $$rc -ne 0 ]; then $(BIN)/python tools/build_report.py _build/build-warnings.log; exit $$rc; fi
 
 test: book pdf
 	$(BIN)/python -m pytest
