@@ -36,7 +36,8 @@ from .validate import require_columns, require_in_range, require_unique
 
 def gkss_variables(df: pd.DataFrame, *, city: str = "city", industry: str = "industry",
                    emp0: str = "emp0", emp1: str = "emp1", est0: str = "est0",
-                   top_n: int | None = 6, n_other: int = 5) -> pd.DataFrame:
+                   top_n: int | None = 6, n_other: int = 5,
+                   keep: str | None = None) -> pd.DataFrame:
     """Build the GKSS regression variables from a city x industry employment table.
 
     Parameters
@@ -51,13 +52,20 @@ def gkss_variables(df: pd.DataFrame, *, city: str = "city", industry: str = "ind
     n_other : int
         Number of largest *other* industries whose employment share measures (lack of)
         diversity (GKSS: 5).
+    keep : str, optional
+        Name of a boolean column: rows marked False (e.g. CBP cells withheld at either date and
+        filled from their size ranges) count in the city and national totals, the location
+        quotients and the diversity measure, but are left out of the returned regression
+        sample (their growth is not observed). ``out.attrs["n_not_kept"]`` says how many.
 
     Returns
     -------
     DataFrame with city, industry, growth (relative to the nation), ln_spec, ln_comp,
     top_other_share, ln_emp0.
     """
-    require_columns(df, [city, industry, emp0, emp1, est0], "df")
+    require_columns(df, [city, industry, emp0, emp1, est0] + ([keep] if keep else []), "df")
+    if keep is not None and not pd.api.types.is_bool_dtype(df[keep]):
+        raise BookInputError(f"keep column {keep!r} must be boolean, got dtype {df[keep].dtype}.")
     require_unique(list(zip(df[city], df[industry], strict=True)), "(city, industry)")
     for c in (emp0, emp1, est0):
         if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]):
@@ -76,6 +84,7 @@ def gkss_variables(df: pd.DataFrame, *, city: str = "city", industry: str = "ind
         raise BookInputError(f"n_other must be a positive int, got {n_other!r}.")
     d = df[[city, industry, emp0, emp1, est0]].rename(
         columns={city: "city", industry: "industry", emp0: "emp0", emp1: "emp1", est0: "est0"})
+    d["_keep"] = df[keep].to_numpy() if keep is not None else True
     d = d.astype({"emp0": float, "emp1": float, "est0": float})
     E = d["emp0"].sum()
     Ec = d.groupby("city")["emp0"].transform("sum")
@@ -96,19 +105,65 @@ def gkss_variables(df: pd.DataFrame, *, city: str = "city", industry: str = "ind
         return pd.Series(out, index=g.index)
     d["top_other_share"] = d.groupby("city", group_keys=False)[["emp0"]].apply(_top_other)
     d["natgrowth"] = np.log(Ei1 / Ei0)
-    keep = (d["emp0"] > 0) & (d["emp1"] > 0) & (d["est0"] > 0)
-    d = d[keep]
+    positive = (d["emp0"] > 0) & (d["emp1"] > 0) & (d["est0"] > 0)
+    d = d[positive]
     if top_n is not None:
         d = d.sort_values(["city", "emp0"], ascending=[True, False]).groupby("city").head(top_n)
+    n_not_kept = int((~d["_keep"]).sum())
+    d = d[d["_keep"]]
     if len(d) == 0:
-        raise BookInputError("no city-industry has positive employment at both dates.")
+        raise BookInputError("no city-industry has positive employment at both dates"
+                             + (" among the rows marked in keep." if keep else "."))
     out = pd.DataFrame({
         "city": d["city"], "industry": d["industry"],
         "growth": np.log(d["emp1"] / d["emp0"]) - d["natgrowth"],
         "ln_spec": np.log(d["spec"]), "ln_comp": np.log(d["comp"]),
         "top_other_share": d["top_other_share"], "ln_emp0": np.log(d["emp0"]),
     })
-    return out.sort_values(["city", "industry"]).reset_index(drop=True)
+    out = out.sort_values(["city", "industry"]).reset_index(drop=True)
+    out.attrs["n_not_kept"] = n_not_kept
+    return out
+
+
+def gkss_fixed_effects(v: pd.DataFrame, *, effects: str = "industry", extra: tuple = (),
+                       cluster: str = "city"):
+    """GKSS regression with absorbed fixed effects and clustered errors (:mod:`pyfixest`).
+
+    Parameters
+    ----------
+    v : DataFrame
+        Output of :func:`gkss_variables` (plus any ``extra`` columns).
+    effects : {"industry", "industry + city", "none"}
+        Fixed effects absorbed. With both industry and city effects, ``ln_emp0`` is an exact
+        linear function of ``ln_spec`` and the effects
+        (:math:`\\ln E_{ci}=\\ln S_{ci}+\\ln E_c+\\ln E_i-\\ln E`) and is left out.
+    extra : tuple of str
+        Further regressors (e.g. lagged relative growth for the mean-reversion check).
+    cluster : str
+        Column whose groups share shocks (default: city); CRV1 errors.
+
+    Returns
+    -------
+    pyfixest Feols model (``.coef()``, ``.se()``, ``.tidy()``, ``._N``).
+    """
+    import pyfixest as pf
+
+    base = ["ln_spec", "ln_comp", "top_other_share", "ln_emp0"]
+    if effects not in ("industry", "industry + city", "none"):
+        raise BookInputError(f"effects must be 'industry', 'industry + city' or 'none', got "
+                             f"{effects!r}.")
+    cols = ["growth", *base, *extra]
+    require_columns(v, cols + ["city", "industry", cluster], "v (from gkss_variables)")
+    bad = [c for c in cols if not np.isfinite(v[c].to_numpy(dtype=float)).all()]
+    if bad:
+        raise BookInputError(f"{bad} contain missing or infinite values; drop those rows "
+                             "explicitly first.")
+    if v[cluster].nunique() < 10:
+        raise BookInputError(f"only {v[cluster].nunique()} clusters in {cluster!r}; clustered "
+                             "errors need many more (use gkss_regression with cov_type='HC1').")
+    rhs = [c for c in base if not (effects == "industry + city" and c == "ln_emp0")] + list(extra)
+    fml = "growth ~ " + " + ".join(rhs) + ("" if effects == "none" else f" | {effects}")
+    return pf.feols(fml, data=v.reset_index(drop=True), vcov={"CRV1": cluster})
 
 
 def gkss_regression(v: pd.DataFrame, *, industry_effects: bool = False,
@@ -238,4 +293,39 @@ def from_cbp(cbp0: pd.DataFrame, cbp1: pd.DataFrame, *, min_emp: float = 1000.0)
                         "emp0": m["employment0"], "emp1": m["employment1"],
                         "est0": m["establishments0"].astype(float)}).reset_index(drop=True)
     out.attrs["dropped_withheld"] = int(withheld.sum())
+    return out
+
+
+def from_cbp_state_naics(cbp: pd.DataFrame, year0: int, year1: int, *, level: int = 3,
+                         how: str = "midpoint") -> pd.DataFrame:
+    """State x industry table for :func:`gkss_variables` from the CBP state x NAICS data.
+
+    States stand in for GKSS's cities and NAICS ``level``-digit industries for their 2-digit SIC
+    industries. The span must lie within one NAICS vintage
+    (:func:`book.datasets.cbp_state_naics.span_table` refuses others). Cells withheld at either
+    date are filled from their size ranges by ``how`` (so that state and national totals stay
+    complete) and flagged ``observed = False``: pass ``keep="observed"`` to
+    :func:`gkss_variables` to leave them out of the regression sample. ``out.attrs`` records
+    the counts.
+    """
+    from .datasets import cbp_state_naics as C
+
+    if how == "drop":
+        raise BookInputError("how='drop' would remove withheld cells from the state and "
+                             "national totals; use 'midpoint', 'lower' or 'upper' and "
+                             "keep='observed' instead.")
+    t = C.span_table(cbp, year0, year1, level)
+    filled = {}
+    for k in ("0", "1"):
+        part = pd.DataFrame({"emp": t[f"emp{k}"], "suppressed": t[f"sup{k}"],
+                             "emp_lo": t[f"emp_lo{k}"], "emp_hi": t[f"emp_hi{k}"],
+                             "empflag": np.where(t[f"sup{k}"], "withheld", "")})
+        filled[k] = C.fill_suppressed(part, how)
+    out = pd.DataFrame({"city": t["state_fips"], "industry": t["naics"],
+                        "emp0": filled["0"]["emp_used"].to_numpy(),
+                        "emp1": filled["1"]["emp_used"].to_numpy(),
+                        "est0": t["est0"].astype(float).to_numpy(),
+                        "observed": ~(t["sup0"] | t["sup1"]).to_numpy()})
+    out.attrs.update(year0=year0, year1=year1, vintage=t.attrs["vintage"], how=how,
+                     n_cells=len(out), n_withheld=int((~out["observed"]).sum()))
     return out

@@ -86,3 +86,51 @@ def test_cbp_offline_says_so(data_cache):
     from book.errors import DataUnavailableError
     with pytest.raises(DataUnavailableError, match="offline|could not download"):
         data.fetch("cbp_county_1997", base_url="http://127.0.0.1:9", timeout=2)
+
+
+# --- real-data path (CBP state x NAICS) and the fixed-effects regression -------------------
+
+def test_keep_rows_count_in_totals_but_not_in_sample():
+    df = pd.DataFrame({"city": ["A", "A", "B", "B"], "industry": ["x", "y", "x", "y"],
+                       "emp0": [30.0, 10.0, 10.0, 50.0], "emp1": [60.0, 10.0, 10.0, 50.0],
+                       "est0": [3.0, 2.0, 2.0, 5.0], "obs": [True, False, True, True]})
+    full = gkss_variables(df, top_n=None, n_other=1).set_index(["city", "industry"])
+    kept = gkss_variables(df, top_n=None, n_other=1, keep="obs").set_index(["city", "industry"])
+    assert ("A", "y") not in kept.index and kept.attrs["n_not_kept"] == 1
+    pd.testing.assert_frame_equal(kept, full.drop(("A", "y")))    # same LQ, totals, diversity
+    with pytest.raises(BookInputError, match="must be boolean"):
+        gkss_variables(df.assign(obs=1), keep="obs")
+    with pytest.raises(BookInputError, match="among the rows marked in keep"):
+        gkss_variables(df.assign(obs=False), top_n=None, keep="obs")
+
+
+def test_fixed_effects_match_statsmodels_dummies():
+    """Peer check: pyfixest with absorbed industry effects = statsmodels OLS with dummies."""
+    from book.glaeser import gkss_fixed_effects
+    df, _ = simulate_city_economy(n_cities=40, n_industries=10, mar=0.1, rng_offset=11)
+    v = gkss_variables(df, top_n=None)
+    fe = gkss_fixed_effects(v, effects="industry")
+    ols = gkss_regression(v, industry_effects=True)
+    for term in ("ln_spec", "ln_comp", "top_other_share", "ln_emp0"):
+        assert fe.coef()[term] == pytest.approx(ols.params[term], rel=1e-8)
+    tw = gkss_fixed_effects(v, effects="industry + city")
+    assert "ln_emp0" not in tw.coef().index            # collinear with the two sets of effects
+    with pytest.raises(BookInputError, match="effects must be"):
+        gkss_fixed_effects(v, effects="year")
+    with pytest.raises(BookInputError, match="clusters"):
+        gkss_fixed_effects(v[v.city.isin(v.city.unique()[:5])])
+    with pytest.raises(BookInputError, match="missing or infinite"):
+        gkss_fixed_effects(v.assign(growth=np.where(np.arange(len(v)) == 0, np.nan, v.growth)))
+
+
+def test_from_cbp_state_naics():
+    from book.glaeser import from_cbp_state_naics
+    cbp = data.load("cbp_state_naics")
+    d = from_cbp_state_naics(cbp, 2003, 2007)
+    assert d.attrs["vintage"] == "NAICS2002" and d.attrs["n_withheld"] == int((~d.observed).sum())
+    assert d[["emp0", "emp1"]].notna().all().all() and (d.emp0 >= 0).all()
+    assert d.city.nunique() == 51
+    with pytest.raises(BookInputError, match="one vintage"):
+        from_cbp_state_naics(cbp, 2006, 2009)
+    with pytest.raises(BookInputError, match="how='drop'"):
+        from_cbp_state_naics(cbp, 2003, 2007, how="drop")
