@@ -334,9 +334,9 @@ def coagglomeration(data: pd.DataFrame, region: str = "region", industry: str = 
     All :math:`I(I-1)/2` pairs come from one sparse product. Writing :math:`S` for the
     :math:`M\\times I` share matrix and :math:`u=S^\\top x`,
     :math:`(1-\\sum x_m^2)\\,\\Gamma = S^\\top S - u\\mathbf 1^\\top - \\mathbf 1 u^\\top
-    + (x^\\top x)\\,\\mathbf 1\\mathbf 1^\\top`, so the cost is one ``scipy.sparse`` product
-    :math:`S^\\top S` (:math:`O(\\mathrm{nnz}\\cdot\\bar k)`) plus :math:`O(I^2)` for the
-    rank-one corrections; no pair loop. Written by hand: no maintained Python package computes
+    + (x^\\top x)\\,\\mathbf 1\\mathbf 1^\\top`, so the cost is one matrix product
+    :math:`S^\\top S` (``scipy.sparse`` when fewer than 5 % of the shares are non-zero, dense
+    BLAS otherwise) plus :math:`O(I^2)` for the rank-one corrections; no pair loop. Written by hand: no maintained Python package computes
     the index (R's REAT ``ellison.c2`` loops over pairs from plant lists).
 
     Parameters
@@ -405,9 +405,13 @@ def coagglomeration(data: pd.DataFrame, region: str = "region", industry: str = 
         raise BookInputError("all aggregate activity is in one region (sum of x_m^2 = 1): the "
                              "co-agglomeration index is undefined.")
     Ev = E.to_numpy(dtype=float)
-    S = sp.csc_matrix(Ev / Ev.sum(axis=0))            # M x I industry shares, sparse
-    StS = (S.T @ S).toarray()                          # the one product: I x I
-    u = np.asarray(S.T @ xv).ravel()                   # S'x
+    Sd = Ev / Ev.sum(axis=0)                           # M x I industry shares
+    if np.count_nonzero(Sd) < 0.05 * Sd.size:          # very sparse: scipy.sparse product
+        S = sp.csc_matrix(Sd)
+        StS = (S.T @ S).toarray()                      # the one product: I x I
+    else:                                              # otherwise dense BLAS is faster
+        StS = Sd.T @ Sd
+    u = Sd.T @ xv                                      # S'x
     G = (StS - u[:, None] - u[None, :] + float(xv @ xv)) / denom
     out = pd.DataFrame(G, index=E.columns, columns=E.columns)
     out.index.name, out.columns.name = "industry_i", "industry_j"

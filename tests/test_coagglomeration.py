@@ -144,3 +144,22 @@ def test_text_and_duplicates():
     d = pd.concat([_small(), _small().head(1)])
     with pytest.raises(BookInputError, match="duplicated"):
         meas.coagglomeration(d)
+
+
+def test_sparse_path_matches_pair_loop():
+    # fewer than 5 % non-zero shares: the scipy.sparse branch
+    rng = book.rng(1502)
+    M, I = 200, 15
+    E = pd.DataFrame(0.0, index=[f"m{m:03d}" for m in range(M)],
+                     columns=[f"{i:03d}" for i in range(200, 200 + I)])
+    for j, col in enumerate(E.columns):
+        rows = rng.choice(M, size=3, replace=False)
+        E.iloc[rows, j] = rng.integers(1, 50, size=3)
+    x = pd.Series(rng.integers(1, 100, size=M).astype(float), index=E.index)
+    assert (E.to_numpy() > 0).mean() < 0.05
+    tidy = E.rename_axis(index="region", columns="industry").stack().rename("employment")
+    tidy = tidy[tidy > 0].reset_index()
+    got = meas.coagglomeration(tidy, x=x)
+    ref = _pair_loop(E, (x / x.sum()).to_numpy())
+    np.testing.assert_allclose(got.loc[ref.index, ref.columns].to_numpy(), ref.to_numpy(),
+                               rtol=1e-10, atol=1e-13)
