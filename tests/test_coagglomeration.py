@@ -39,7 +39,8 @@ def test_given_aggregate_x():
     # a region with aggregate activity but none of the two industries changes x
     x2 = pd.Series({"A": 50.0, "B": 30.0, "C": 20.0, "D": 100.0})
     xs = x2 / x2.sum()
-    s1 = np.array([.6, .2, .2, 0]); s2 = np.array([.4, .4, .2, 0])
+    s1 = np.array([.6, .2, .2, 0])
+    s2 = np.array([.4, .4, .2, 0])
     want = np.sum((s1 - xs) * (s2 - xs)) / (1 - np.sum(xs**2))
     assert meas.coagglomeration(_small(), x=x2).loc["1", "2"] == pytest.approx(want)
 
@@ -149,10 +150,10 @@ def test_text_and_duplicates():
 def test_sparse_path_matches_pair_loop():
     # fewer than 5 % non-zero shares: the scipy.sparse branch
     rng = book.rng(1502)
-    M, I = 200, 15
+    M, n_ind = 200, 15
     E = pd.DataFrame(0.0, index=[f"m{m:03d}" for m in range(M)],
-                     columns=[f"{i:03d}" for i in range(200, 200 + I)])
-    for j, col in enumerate(E.columns):
+                     columns=[f"{i:03d}" for i in range(200, 200 + n_ind)])
+    for j in range(n_ind):
         rows = rng.choice(M, size=3, replace=False)
         E.iloc[rows, j] = rng.integers(1, 50, size=3)
     x = pd.Series(rng.integers(1, 100, size=M).astype(float), index=E.index)
