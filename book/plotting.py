@@ -1,7 +1,8 @@
-"""The book's one plotting theme and its map helper.
+"""The book's one plotting theme and its map helpers.
 
 Call :func:`use_theme` at the top of every page. Colours come from :data:`PALETTE` (colour-blind
-safe); maps use :func:`choropleth`, which draws a GeoDataFrame column with one shared style.
+safe); maps use :func:`choropleth`, which draws a GeoDataFrame column with one shared style, and
+:func:`lisa_map` for LISA clusters.
 """
 from __future__ import annotations
 
@@ -96,3 +97,25 @@ def choropleth(gdf, column: str, *, ax=None, cmap: str = "viridis", categorical:
     if title:
         ax.set_title(title)
     return ax
+
+
+def lisa_map(gdf, clusters: pd.DataFrame, *, id_col: str, ax=None, title: str | None = None):
+    """Draw LISA clusters (the output of :func:`book.spatial.autocorrelation.lisa`) on ``gdf``,
+    joined on ``id_col``, with :data:`LISA_COLOURS`."""
+    import geopandas as gpd
+
+    from .validate import require_columns
+
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise BookInputError(f"lisa_map needs a GeoDataFrame, got {type(gdf).__name__}.")
+    require_columns(clusters, [id_col, "cluster"], "clusters")
+    dup = clusters[id_col][clusters[id_col].duplicated()].unique().tolist()
+    if dup:
+        raise BookInputError(f"clusters has duplicated region id(s) {dup[:5]}; pass one LISA row "
+                             "per region (the output of lisa()).")
+    g = gdf.merge(clusters[[id_col, "cluster"]], on=id_col, how="left", validate="one_to_one")
+    if g["cluster"].isna().any():
+        miss = g.loc[g["cluster"].isna(), id_col].tolist()[:5]
+        raise BookInputError(f"no LISA result for region(s) {miss}; compute lisa() on the same "
+                             "regions as the map.")
+    return choropleth(g, "cluster", ax=ax, categorical=True, colours=LISA_COLOURS, title=title)

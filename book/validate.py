@@ -150,3 +150,14 @@ def require_ids_match(data_ids: Sequence, weight_ids: Sequence, what: str = "wei
             f"ids differ between data and {what}: only in data {only_d}, only in {what} {only_w}. "
             "Build the weights from the same regions, or subset the data, and join on ids."
         )
+
+
+def require_varies(arr, name: str, what: str = "this statistic") -> np.ndarray:
+    """Refuse a constant variable: its deviations from the mean are all zero, so correlations,
+    Moran's I and regression slopes on it are undefined (0/0), not zero."""
+    a = np.asarray(arr, dtype=float)
+    if a.size and np.ptp(a) == 0:
+        raise BookInputError(f"{name} is constant (every value is {a.flat[0]!r}); {what} is "
+                             "undefined for a variable that does not vary. Check the column "
+                             "(a failed join or a filter that kept one value?).")
+    return a

@@ -1,7 +1,7 @@
 """Benchmark: LeSage-Pace effects, trace method N = 48 ... 300,000 vs dense inverse N <= 5,000.
 
-Synthetic row-standardised 6-nearest-neighbour weights (book.spatial.synthetic_weights). The
-trace method (``book.spatial.lag_effects(method="traces")``) needs m * draws = 60 * 50 sparse
+Synthetic row-standardised 6-nearest-neighbour weights (book.spatial.weights.synthetic_weights). The
+trace method (``book.spatial.effects.lag_effects(method="traces")``) needs m * draws = 60 * 50 sparse
 mat-vec products plus one sparse LU solve; nothing N x N and dense is formed. The dense method
 inverts I - rho W (O(N^3) time, O(N^2) memory) and is run only up to N = 5,000, where the
 helper refuses it. Each (method, N) runs in a fresh process (tools/bench_report.run_child) to
@@ -16,18 +16,18 @@ import pytest
 
 SCRIPT = r"""
 import numpy as np
-from book import spatial as bs
+from book.spatial import autocorrelation as spa, effects as spe, weights as spw
 n, method = {n}, "{method}"
-W = bs.synthetic_weights(n, k=6)
+W = spw.synthetic_weights(n, k=6)
 base = rss()
 t0 = time.perf_counter()
-e = bs.lag_effects(0.5, [1.0, -0.5], W, theta=[0.2, 0.1], method=method, m=60, draws=50)
+e = spe.lag_effects(0.5, [1.0, -0.5], W, theta=[0.2, 0.1], method=method, m=60, draws=50)
 dt = time.perf_counter() - t0
 peak = rss()
 out = {{"seconds": dt, "peak_MiB": peak, "baseline_MiB": base,
         "total": e["total"].tolist(), "direct": e["direct"].tolist()}}
 if method == "dense":  # cross-check against the trace method (after the measurement)
-    out["direct_traces"] = bs.lag_effects(0.5, [1.0, -0.5], W, theta=[0.2, 0.1],
+    out["direct_traces"] = spe.lag_effects(0.5, [1.0, -0.5], W, theta=[0.2, 0.1],
                                           method="traces", m=60, draws=50)["direct"].tolist()
 print(json.dumps(out))
 """
@@ -70,6 +70,6 @@ def test_bench_effects(method, n):
            "complexity": METHODS[method]["complexity"]}
     br.record("effects", [row], title=(
         "Average direct/indirect/total effects of a spatial Durbin model, "
-        "`book.spatial.lag_effects` (LeSage & Pace 2009, eqs. 2.46–2.49), rho = 0.5, two "
+        "`book.spatial.effects.lag_effects` (LeSage & Pace 2009, eqs. 2.46–2.49), rho = 0.5, two "
         "regressors, synthetic 6-nearest-neighbour W (tests/bench_effects.py)."))
     print(f"\n{row['method']} N={n}: {res['seconds']:.3f} s, peak {res['peak_MiB']:.0f} MiB")

@@ -1,10 +1,10 @@
 """Benchmark: Moran's I and LISA with 999 permutations at N = 500 ... 32,000 (pytest -m bench).
 
-The regions are synthetic: ``book.spatial.synthetic_weights`` (row-standardised 6-nearest-
+The regions are synthetic: ``book.spatial.weights.synthetic_weights`` (row-standardised 6-nearest-
 neighbour weights on random points) turned into a libpysal ``W``, and a spatially
 autocorrelated variable ``y = e + 0.6 W e`` with ``e`` from ``book.rng``. The timed calls are
-the book's own helpers, ``book.spatial.moran_by_period`` (esda.Moran, one period) and
-``book.spatial.lisa`` (esda.Moran_Local), both with 999 permutations.
+the book's own helpers, ``book.spatial.autocorrelation.moran_by_period`` (esda.Moran, one period) and
+``book.spatial.autocorrelation.lisa`` (esda.Moran_Local), both with 999 permutations.
 
 Each (method, N) runs in a fresh process (tools/bench_report.run_child) so that the peak
 resident memory belongs to it alone. N = 128,000 (about 55 s and 2.5 GB for LISA) runs only
@@ -22,9 +22,9 @@ import numpy as np, pandas as pd
 import esda
 from libpysal.weights import WSP
 import book
-from book import spatial as bs
+from book.spatial import autocorrelation as spa, effects as spe, weights as spw
 n, method = {n}, "{method}"
-S = bs.synthetic_weights(n, k=6)
+S = spw.synthetic_weights(n, k=6)
 w = WSP(S).to_W(silence_warnings=True)
 w.transform = "r"
 e = book.rng(800).standard_normal(n)
@@ -33,12 +33,12 @@ df = pd.DataFrame({{"id": np.arange(n), "t": 0, "y": y}})
 base = rss()
 t0 = time.perf_counter()
 if method == "global":
-    res = bs.moran_by_period(df, w, id_col="id", time="t", value="y", relative=False,
+    res = spa.moran_by_period(df, w, id_col="id", time="t", value="y", relative=False,
                              permutations=999)
     out = {{"I": float(res["I"].iloc[0]), "EI": float(res["EI"].iloc[0]),
             "p_sim": float(res["p_sim"].iloc[0])}}
 else:
-    res = bs.lisa(df, w, id_col="id", value="y", permutations=999)
+    res = spa.lisa(df, w, id_col="id", value="y", permutations=999)
     out = {{"significant": float((res["cluster"] != "ns").mean()),
             "p_min": float(res["p_sim"].min())}}
 dt = time.perf_counter() - t0
@@ -89,6 +89,6 @@ def test_bench_moran(n, method):
            "baseline_MiB": res["baseline_MiB"], "notes": notes,
            "complexity": METHODS[method]["complexity"]}
     br.record("moran", [row], title=(
-        "Moran's I and LISA through `book.spatial.moran_by_period` / `book.spatial.lisa` on "
+        "Moran's I and LISA through `book.spatial.autocorrelation.moran_by_period` / `book.spatial.autocorrelation.lisa` on "
         "synthetic 6-nearest-neighbour regions, 999 permutations (tests/bench_moran.py)."))
     print(f"\n{row['method']} N={n}: {res['seconds']:.3f} s, peak {res['peak_MiB']:.0f} MiB")

@@ -4,8 +4,8 @@ Run with ``make bench`` or ``.venv/bin/python -m pytest tests/bench_spillovers.p
 Each size runs in a fresh Python process (tools/bench_report.run_child) so that the reported
 peak resident memory (VmHWM, see tools/bench_report.py) belongs to that size alone; it includes the simulated
 tables held by pandas, not just DuckDB. Two rows per size: simulating the patent world
-(``book.spillovers.simulate_patent_world``, NumPy/pandas) and the matched-control design itself
-(``book.spillovers.match_controls``, DuckDB with 2 threads and a 3 GB memory limit). Rows go to
+(``book.citations.simulate_patent_world``, NumPy/pandas) and the matched-control design itself
+(``book.citations.match_controls``, DuckDB with 2 threads and a 3 GB memory limit). Rows go to
 ``_build/bench/spillovers.json`` and into ``_build/bench/REPORT.md``.
 """
 
@@ -14,21 +14,21 @@ import pytest
 
 SCRIPT = r"""
 import duckdb
-from book import spillovers as sp
+from book import citations as cj
 n_cit = {n}
 base = rss()
 t0 = time.perf_counter()
-pat, cit = sp.simulate_patent_world(int(n_cit / 3.55), n_classes=100, subclasses=10,
+pat, cit = cj.simulate_patent_world(int(n_cit / 3.55), n_classes=100, subclasses=10,
                                     n_years=20, theta=0.15)
 t1 = time.perf_counter()
 peak_sim = rss()
-m, rep = sp.match_controls(pat, cit, class_col="subcls", threads=2, memory_limit="3GB")
+m, rep = cj.match_controls(pat, cit, class_col="subcls", threads=2, memory_limit="3GB")
 t2 = time.perf_counter()
-res = sp.localisation_shares(m)
+res = cj.localisation_shares(m)
 print(json.dumps({{"citations": len(cit), "patents": len(pat), "simulate_s": t1 - t0,
                   "match_s": t2 - t1, "baseline_MiB": base, "peak_sim_MiB": peak_sim,
-                  "peak_MiB": rss(), "unmatched": rep["unmatched"],
-                  "theta_hat": float(res["theta"]),
+                  "peak_MiB": rss(), "unmatched": rep.unmatched,
+                  "theta_hat": float(res.theta),
                   "theta_true": float(cit["via_local"].mean())}}))
 """
 
@@ -78,5 +78,5 @@ def test_bench_matching(n_cit):
                    f"{res['theta_true']:.4f}")},
     ], title=(
         "Jaffe-Trajtenberg-Henderson (1993) matched-control design on a simulated patent world "
-        "(fine-subclass controls), `book.spillovers` (tests/bench_spillovers.py). Peak RSS of "
+        "(fine-subclass controls), `book.citations` (tests/bench_spillovers.py). Peak RSS of "
         "the matching row includes the simulated tables."))

@@ -1,4 +1,4 @@
-"""Bad-input matrix (issue #8): every public function of ``book`` fed the inputs users get wrong.
+"""Bad-input matrix: every public function of ``book`` fed the inputs users get wrong.
 
 Each case calls one public function with ONE thing wrong (empty frame, NaN/inf, a zero or
 negative quantity where a log or share is taken, region ids that do not match the weights,
@@ -230,6 +230,8 @@ c("book.rng", "float offset", lambda: book.rng(1.5), ValueError, r"non-negative 
 
 # --- book.validate -----------------------------------------------------------------------
 V = "book.validate"
+c(f"{V}.require_varies", "constant", lambda: f(f"{V}.require_varies")([2.0, 2.0], "x"), BI,
+  r"x is constant")
 c(f"{V}.as_1d_float", "empty", lambda: f(f"{V}.as_1d_float")([], "x"), BI, r"x is empty")
 c(f"{V}.as_1d_float", "nan", lambda: f(f"{V}.as_1d_float")([1, NAN], "x"), BI, r"missing \(NaN\)")
 c(f"{V}.as_1d_float", "inf", lambda: f(f"{V}.as_1d_float")([1, INF], "x"), BI, r"infinite")
@@ -570,157 +572,6 @@ c(f"{ME}.mediate", "inf", lambda: f(f"{ME}.mediate")(
     MED().assign(y=lambda d: d.y.where(d.index != 0, INF)), "x", "m", "y", n_boot=0), BI,
   r"infinite")
 
-# --- book.spatial ------------------------------------------------------------------------
-S = "book.spatial"
-c(f"{S}.islands", "not a W", lambda: f(f"{S}.islands")(np.eye(3)), BI, r"libpysal.weights.W")
-c(f"{S}.as_sparse", "not a W", lambda: f(f"{S}.as_sparse")({"a": ["b"]}), BI, r"libpysal.weights.W")
-c(f"{S}.is_symmetric", "not a W", lambda: f(f"{S}.is_symmetric")(np.eye(3)), BI,
-  r"libpysal.weights.W")
-c(f"{S}.is_symmetric", "negative tol", lambda: f(f"{S}.is_symmetric")(W(), tol=-1), BI,
-  r"tol=-1.0 is out of range")
-c(f"{S}.weights_for", "not a GeoDataFrame", lambda: f(f"{S}.weights_for")(
-    pd.DataFrame({"rid": IDS()}), "rid"), BI, r"GeoDataFrame")
-c(f"{S}.weights_for", "duplicated ids", lambda: f(f"{S}.weights_for")(
-    GDF().assign(rid=["r0"] * 9), "rid"), BI, r"duplicated id")
-c(f"{S}.weights_for", "missing ids", lambda: f(f"{S}.weights_for")(
-    GDF().assign(rid=[None] + IDS()[1:]), "rid"), BI, r"missing id")
-c(f"{S}.weights_for", "unknown kind", lambda: f(f"{S}.weights_for")(GDF(), "rid", "hex"), BI,
-  r"kind must be one of")
-c(f"{S}.weights_for", "island", lambda: f(f"{S}.weights_for")(
-    GDF().iloc[[0, 1, 8]], "rid", "rook"), BI, r"island")
-c(f"{S}.weights_for", "knn k too large", lambda: f(f"{S}.weights_for")(GDF(), "rid", "knn", k=20),
-  BI, r"k must be an integer in \[1, 8\]")
-c(f"{S}.weights_for", "band without threshold", lambda: f(f"{S}.weights_for")(
-    GDF(), "rid", "distance_band"), BI, r"need threshold=")
-c(f"{S}.weights_for", "positive alpha", lambda: f(f"{S}.weights_for")(
-    GDF(), "rid", "inverse_distance", alpha=1.0), BI, r"alpha=1.0 is out of range")
-c(f"{S}.weights_for", "empty", lambda: f(f"{S}.weights_for")(GDF().iloc[:0], "rid"), BI, r"empty")
-c(f"{S}.align", "misaligned ids", lambda: f(f"{S}.align")(
-    CROSS(rid=[*IDS()[:8], "zz"]), W(), "rid"), BI, r"only in data \['zz'\], only in weights \['r8'\]")
-c(f"{S}.align", "duplicated ids", lambda: f(f"{S}.align")(
-    CROSS(rid=["r0", *IDS()[:8]]), W(), "rid"), BI, r"duplicated id\(s\) in 'rid': \['r0'\]")
-c(f"{S}.align", "numeric ids vs string weights", lambda: f(f"{S}.align")(
-    CROSS(rid=range(9)), W(), "rid"), BI, r"ids differ")
-c(f"{S}.spatial_lag", "length mismatch", lambda: f(f"{S}.spatial_lag")(W(), np.ones(4)), BI,
-  r"values has 4 entries, weights have 9")
-c(f"{S}.spatial_lag", "nan", lambda: f(f"{S}.spatial_lag")(W(), [NAN] * 9), BI, r"missing")
-c(f"{S}.spatial_lag", "island", lambda: f(f"{S}.spatial_lag")(W_island(), [1.0, 2.0, 3.0]), BI,
-  r"island")
-c(f"{S}.moran_by_period", "misaligned ids", lambda: f(f"{S}.moran_by_period")(
-    PANEL(rid=[*IDS()[:8], "zz"] * 3), W(), id_col="rid", time="year", value="y",
-    permutations=99), BI, r"only in data \['zz'\]")
-c(f"{S}.moran_by_period", "permutations < 99", lambda: f(f"{S}.moran_by_period")(
-    PANEL(), W(), id_col="rid", time="year", value="y", permutations=9), BI,
-  r"permutations must be an int >= 99")
-c(f"{S}.moran_by_period", "nan value", lambda: f(f"{S}.moran_by_period")(
-    PANEL(y=NAN), W(), id_col="rid", time="year", value="y", permutations=99), BI, r"missing")
-c(f"{S}.moran_by_period", "island", lambda: f(f"{S}.moran_by_period")(
-    pd.DataFrame({"rid": list("abc"), "year": 1, "y": [1.0, 2, 3]}), W_island(), id_col="rid",
-    time="year", value="y", permutations=99), BI, r"island")
-c(f"{S}.moran_by_period", "empty", lambda: f(f"{S}.moran_by_period")(
-    PANEL().iloc[:0], W(), id_col="rid", time="year", value="y", permutations=99), BI, r"empty")
-c(f"{S}.lisa", "misaligned ids", lambda: f(f"{S}.lisa")(
-    CROSS(rid=[*IDS()[:8], "zz"]), W(), id_col="rid", value="y", permutations=9), BI, r"ids differ")
-c(f"{S}.lisa", "text values", lambda: f(f"{S}.lisa")(
-    CROSS().astype({"y": str}), W(), id_col="rid", value="y", permutations=9), BI, r"stored as text")
-c(f"{S}.lisa", "alpha 0", lambda: f(f"{S}.lisa")(
-    CROSS(), W(), id_col="rid", value="y", permutations=9, alpha=0), BI, r"alpha=0.0 is out of range")
-c(f"{S}.lisa", "negative permutations", lambda: f(f"{S}.lisa")(
-    CROSS(), W(), id_col="rid", value="y", permutations=-5), BI, r"permutations must be")
-c(f"{S}.lisa", "island", lambda: f(f"{S}.lisa")(
-    pd.DataFrame({"rid": list("abc"), "y": [1.0, 2, 3]}), W_island(), id_col="rid", value="y",
-    permutations=9), BI, r"island")
-c(f"{S}.lisa_map", "region without result", lambda: f(f"{S}.lisa_map")(
-    GDF(), pd.DataFrame({"rid": IDS()[:8], "cluster": "ns"}), id_col="rid"), BI,
-  r"no LISA result for region\(s\) \['r8'\]")
-c(f"{S}.lisa_map", "duplicated results", lambda: f(f"{S}.lisa_map")(
-    GDF(), pd.DataFrame({"rid": ["r0", *IDS()], "cluster": "ns"}), id_col="rid"), BI,
-  r"duplicated")
-c(f"{S}.lisa_map", "not a GeoDataFrame", lambda: f(f"{S}.lisa_map")(
-    pd.DataFrame({"rid": IDS()}), pd.DataFrame({"rid": IDS(), "cluster": "ns"}), id_col="rid"), BI,
-  r"GeoDataFrame")
-c(f"{S}.lisa_map", "unknown cluster label", lambda: f(f"{S}.lisa_map")(
-    GDF(), pd.DataFrame({"rid": IDS(), "cluster": "XX"}), id_col="rid"), BI, r"no colour given")
-c(f"{S}.spatial_models", "misaligned ids", lambda: f(f"{S}.spatial_models")(
-    CROSS(rid=[*IDS()[:8], "zz"]), W(), id_col="rid", y="y", x=["x1"]), BI, r"ids differ")
-c(f"{S}.spatial_models", "nan regressor", lambda: f(f"{S}.spatial_models")(
-    CROSS(x1=NAN), W(), id_col="rid", y="y", x=["x1"]), BI, r"x1 contains 9 missing")
-c(f"{S}.spatial_models", "unstandardised weights", lambda: f(f"{S}.spatial_models")(
-    CROSS(), _binary(W()), id_col="rid", y="y", x=["x1"]), BI, r"row-standardised")
-c(f"{S}.spatial_models", "collinear regressors", lambda: f(f"{S}.spatial_models")(
-    CROSS().assign(x2=lambda d: 2 * d.x1), W(),
-    id_col="rid", y="y", x=["x1", "x2"]), BI, r"collinear")
-c(f"{S}.spatial_models", "island", lambda: f(f"{S}.spatial_models")(
-    pd.DataFrame({"rid": list("abc"), "y": [1.0, 2, 3], "x1": [1.0, 0, 2]}), W_island(),
-    id_col="rid", y="y", x=["x1"]), BI, r"island")
-
-
-def _binary(w):
-    w.transform = "B"
-    return w
-
-
-c(f"{S}.trace_powers", "m < 2", lambda: f(f"{S}.trace_powers")(W(), m=1), BI, r"m \(number of powers\)")
-c(f"{S}.trace_powers", "bad method", lambda: f(f"{S}.trace_powers")(W(), method="fast"), BI,
-  r"method must be")
-c(f"{S}.trace_powers", "non-square", lambda: f(f"{S}.trace_powers")(np.ones((2, 3))), BI,
-  r"square")
-c(f"{S}.trace_powers", "draws 0", lambda: f(f"{S}.trace_powers")(W(), method="mc", draws=0), BI,
-  r"draws")
-c(f"{S}.lag_effects", "rho = 1", lambda: f(f"{S}.lag_effects")(1.0, [1.0], W()), BI,
-  r"rho=1.0 is out of range")
-c(f"{S}.lag_effects", "theta length", lambda: f(f"{S}.lag_effects")(0.3, [1.0, 2.0], W(),
-                                                                      theta=[1.0]), BI,
-  r"theta has 1 entries, beta 2")
-c(f"{S}.lag_effects", "names length", lambda: f(f"{S}.lag_effects")(0.3, [1.0], W(),
-                                                                      names=["a", "b"]), BI,
-  r"names has 2 entries")
-c(f"{S}.lag_effects", "nan beta", lambda: f(f"{S}.lag_effects")(0.3, [NAN], W()), BI, r"beta contains")
-c(f"{S}.effects_inference", "cov shape", lambda: f(f"{S}.effects_inference")(
-    0.3, [1.0], np.eye(3), W(), draws=100), BI, r"cov must be 2 x 2")
-c(f"{S}.effects_inference", "draws < 100", lambda: f(f"{S}.effects_inference")(
-    0.3, [1.0], np.eye(2) * 0.01, W(), draws=10), BI, r"draws must be an int >= 100")
-c(f"{S}.effects_inference", "rho outside (-1, 1)", lambda: f(f"{S}.effects_inference")(
-    1.5, [1.0], np.eye(2) * 0.01, W(), draws=100), BI, r"rho=1.5 is out of range")
-c(f"{S}.effects_inference", "nan cov", lambda: f(f"{S}.effects_inference")(
-    0.3, [1.0], np.full((2, 2), NAN), W(), draws=100), BI, r"cov")
-c(f"{S}.synthetic_weights", "n <= k", lambda: f(f"{S}.synthetic_weights")(5, 6), BI,
-  r"n must be an int larger than k=6")
-c(f"{S}.synthetic_weights", "k = 0", lambda: f(f"{S}.synthetic_weights")(10, 0), BI, r"k must be")
-
-# --- book.panel --------------------------------------------------------------------------
-P = "book.panel"
-c(f"{P}.check_balanced", "unbalanced", lambda: f(f"{P}.check_balanced")(PANEL().iloc[1:], "rid",
-                                                                        "year"), BI, r"unbalanced")
-c(f"{P}.check_balanced", "duplicated entity-year", lambda: f(f"{P}.check_balanced")(
-    pd.concat([PANEL(), PANEL().head(1)]), "rid", "year"), BI, r"duplicated \(rid, year\)")
-c(f"{P}.check_balanced", "empty", lambda: f(f"{P}.check_balanced")(PANEL().iloc[:0], "rid", "year"),
-  BI, r"empty")
-c(f"{P}.panel_models", "bad cov", lambda: f(f"{P}.panel_models")(
-    PANEL(), y="y", x=["x1"], entity="rid", time="year", cov="robust"), BI, r"cov must be")
-c(f"{P}.panel_models", "text regressor", lambda: f(f"{P}.panel_models")(
-    PANEL().astype({"x1": str}), y="y", x=["x1"], entity="rid", time="year"), BI, r"stored as text")
-c(f"{P}.panel_models", "nan outcome", lambda: f(f"{P}.panel_models")(
-    PANEL(y=NAN), y="y", x=["x1"], entity="rid", time="year"), BI, r"missing")
-c(f"{P}.panel_models", "single period", lambda: f(f"{P}.panel_models")(
-    PANEL(n_t=1), y="y", x=["x1"], entity="rid", time="year"), BI, r"at least two periods")
-c(f"{P}.stack_by_period", "misaligned ids", lambda: f(f"{P}.stack_by_period")(
-    PANEL(rid=[*IDS()[:8], "zz"] * 3), W(), entity="rid", time="year", cols=["y"]), BI,
-  r"ids differ")
-c(f"{P}.stack_by_period", "not a W", lambda: f(f"{P}.stack_by_period")(
-    PANEL(), np.eye(9), entity="rid", time="year", cols=["y"]), BI, r"libpysal.weights.W")
-c(f"{P}.spatial_panel_fe", "bad model", lambda: f(f"{P}.spatial_panel_fe")(
-    PANEL(), W(), y="y", x=["x1"], entity="rid", time="year", model="sdm"), BI, r"model must be")
-c(f"{P}.spatial_panel_fe", "unstandardised", lambda: f(f"{P}.spatial_panel_fe")(
-    PANEL(), _binary(W()), y="y", x=["x1"], entity="rid", time="year"), BI, r"row-standardised")
-c(f"{P}.spatial_panel_fe", "misaligned ids", lambda: f(f"{P}.spatial_panel_fe")(
-    PANEL(rid=[*IDS()[:8], "zz"] * 3), W(), y="y", x=["x1"], entity="rid", time="year"), BI,
-  r"ids differ")
-c(f"{P}.spatial_panel_fe", "nan", lambda: f(f"{P}.spatial_panel_fe")(
-    PANEL(x1=NAN), W(), y="y", x=["x1"], entity="rid", time="year"), BI, r"missing")
-c(f"{P}.spatial_panel_fe", "draws", lambda: f(f"{P}.spatial_panel_fe")(
-    PANEL(), W(), y="y", x=["x1"], entity="rid", time="year", draws=0), BI, r"draws")
-
 # --- book.countpanel ---------------------------------------------------------------------
 CP_ = "book.countpanel"
 c(f"{CP_}.spillover_pool", "negative R&D", lambda: f(f"{CP_}.spillover_pool")(
@@ -796,75 +647,6 @@ c(f"{GL}.from_cbp", "duplicated county-industry", lambda: f(f"{GL}.from_cbp")(
     pd.concat([CBP(), CBP().head(1)]), CBP()), BI, r"duplicated")
 c(f"{GL}.from_cbp", "empty", lambda: f(f"{GL}.from_cbp")(CBP().iloc[:0], CBP()), BI, r"empty")
 
-# --- book.spillovers ---------------------------------------------------------------------
-SP = "book.spillovers"
-c(f"{SP}.match_controls", "duplicated patent", lambda: f(f"{SP}.match_controls")(
-    pd.concat([PATENTS(), PATENTS().head(1)]), CITES()), BI, r"duplicated patent numbers")
-c(f"{SP}.match_controls", "text patent numbers", lambda: f(f"{SP}.match_controls")(
-    PATENTS().astype({"patent": str}), CITES()), BI, r"must be integers")
-c(f"{SP}.match_controls", "missing region", lambda: f(f"{SP}.match_controls")(
-    PATENTS().assign(region=[None, "b", "a", "b"]), CITES()), BI, r"missing 'cls' or 'region'")
-c(f"{SP}.match_controls", "negative seed", lambda: f(f"{SP}.match_controls")(
-    PATENTS(), CITES(), seed=-1), BI, r"seed must be a non-negative int")
-c(f"{SP}.match_controls", "empty citations", lambda: f(f"{SP}.match_controls")(
-    PATENTS(), CITES().iloc[:0]), BI, r"citations is empty")
-c(f"{SP}.match_controls", "max_tries 0", lambda: f(f"{SP}.match_controls")(
-    PATENTS(), CITES(), max_tries=0), BI, r"max_tries must be a positive int")
-c(f"{SP}.localisation_shares", "too few", lambda: f(f"{SP}.localisation_shares")(
-    pd.DataFrame({"region_cited": ["a"], "region_citing": ["a"], "region_control": ["b"]})), BI,
-  r"at least two matched")
-c(f"{SP}.localisation_shares", "level", lambda: f(f"{SP}.localisation_shares")(
-    pd.DataFrame({"region_cited": ["a"] * 3, "region_citing": ["a"] * 3,
-                  "region_control": ["b"] * 3}), level=0), BI, r"level=0.0 is out of range")
-c(f"{SP}.localisation_shares", "empty", lambda: f(f"{SP}.localisation_shares")(
-    pd.DataFrame({"region_cited": [], "region_citing": [], "region_control": []})), BI, r"empty")
-c(f"{SP}.simulate_patent_world", "theta > 1", lambda: f(f"{SP}.simulate_patent_world")(
-    100, theta=1.5), BI, r"theta=1.5 is out of range")
-c(f"{SP}.simulate_patent_world", "one region", lambda: f(f"{SP}.simulate_patent_world")(
-    100, n_regions=1), BI, r"n_regions must be an int >= 2")
-c(f"{SP}.simulate_patent_world", "zero cites", lambda: f(f"{SP}.simulate_patent_world")(
-    100, cites_per_patent=0), BI, r"cites_per_patent=0.0 is out of range")
-
-
-def NBER():
-    p = pd.DataFrame({"patent": [1, 2, 3], "appyear": [1980, 1981, 1982],
-                      "country": ["US", "US", "US"], "postate": ["CA", "NY", "CA"],
-                      "nclass": [1, 1, 2], "subcat": [11, 11, 12]})
-    return p, pd.DataFrame({"citing": [3], "cited": [1]})
-
-
-c(f"{SP}.nber_to_jth", "bad geography", lambda: f(f"{SP}.nber_to_jth")(*NBER(), geography="city"),
-  BI, r"geography must be 'state' or 'country'")
-c(f"{SP}.nber_to_jth", "missing column", lambda: f(f"{SP}.nber_to_jth")(
-    NBER()[0].drop(columns="postate"), NBER()[1]), BI, r"lacks column\(s\) \['postate'\]")
-c(f"{SP}.nber_to_jth", "duplicated patent", lambda: f(f"{SP}.nber_to_jth")(
-    pd.concat([NBER()[0], NBER()[0].head(1)]), NBER()[1]), BI, r"duplicated patent")
-c(f"{SP}.nber_to_jth", "empty", lambda: f(f"{SP}.nber_to_jth")(NBER()[0].iloc[:0], NBER()[1]), BI,
-  r"empty")
-XY = np.column_stack([np.arange(6.0), np.zeros(6)])
-c(f"{SP}.ring_correlogram", "coords shape", lambda: f(f"{SP}.ring_correlogram")(
-    np.arange(6.0), np.arange(6.0), [0, 2, 4], permutations=0), BI, r"coords must be a finite \(n, 2\)")
-c(f"{SP}.ring_correlogram", "length mismatch", lambda: f(f"{SP}.ring_correlogram")(
-    XY, np.arange(5.0), [0, 2, 4], permutations=0), BI, r"length mismatch")
-c(f"{SP}.ring_correlogram", "decreasing bands", lambda: f(f"{SP}.ring_correlogram")(
-    XY, np.arange(6.0), [4, 2], permutations=0), BI, r"increasing non-negative")
-c(f"{SP}.ring_correlogram", "duplicated ids", lambda: f(f"{SP}.ring_correlogram")(
-    XY, np.arange(6.0), [0, 2, 4], permutations=0, ids=list("aabcde")), BI, r"duplicated")
-c(f"{SP}.ring_correlogram", "nan y", lambda: f(f"{SP}.ring_correlogram")(
-    XY, [NAN] * 6, [0, 2, 4], permutations=0), BI, r"y contains 6 missing")
-c(f"{SP}.ring_correlogram", "negative permutations", lambda: f(f"{SP}.ring_correlogram")(
-    XY, np.arange(6.0), [0, 2, 4], permutations=-1), BI, r"permutations must be")
-c(f"{SP}.ring_correlogram", "inf coords", lambda: f(f"{SP}.ring_correlogram")(
-    np.where(XY == 0, INF, XY), np.arange(6.0), [0, 2, 4], permutations=0), BI, r"coords must be a finite")
-c(f"{SP}.fit_decay", "two bands", lambda: f(f"{SP}.fit_decay")([1, 2], [0.5, 0.2]), BI,
-  r"at least three distance bands")
-c(f"{SP}.fit_decay", "no positive start", lambda: f(f"{SP}.fit_decay")([1, 2, 3], [-0.1, 0.2, 0.1]),
-  BI, r"not positive")
-c(f"{SP}.fit_decay", "length mismatch", lambda: f(f"{SP}.fit_decay")([1, 2, 3], [0.5, 0.2]), BI,
-  r"length mismatch")
-c(f"{SP}.fit_decay", "nan", lambda: f(f"{SP}.fit_decay")([1, 2, NAN], [0.5, 0.2, 0.1]), BI,
-  r"distance contains")
-
 # --- book.plotting -----------------------------------------------------------------------
 PL = "book.plotting"
 c(f"{PL}.choropleth", "not a GeoDataFrame", lambda: f(f"{PL}.choropleth")(
@@ -878,6 +660,17 @@ c(f"{PL}.choropleth", "text numbers", lambda: f(f"{PL}.choropleth")(
 c(f"{PL}.choropleth", "all nan", lambda: f(f"{PL}.choropleth")(GDF().assign(v=NAN), "v"), BI,
   r"no finite values|missing")
 c(f"{PL}.choropleth", "empty", lambda: f(f"{PL}.choropleth")(GDF().iloc[:0], "v"), BI, r"empty")
+c(f"{PL}.lisa_map", "region without result", lambda: f(f"{PL}.lisa_map")(
+    GDF(), pd.DataFrame({"rid": IDS()[:8], "cluster": "ns"}), id_col="rid"), BI,
+  r"no LISA result for region\(s\) \['r8'\]")
+c(f"{PL}.lisa_map", "duplicated results", lambda: f(f"{PL}.lisa_map")(
+    GDF(), pd.DataFrame({"rid": ["r0", *IDS()], "cluster": "ns"}), id_col="rid"), BI,
+  r"duplicated")
+c(f"{PL}.lisa_map", "not a GeoDataFrame", lambda: f(f"{PL}.lisa_map")(
+    pd.DataFrame({"rid": IDS()}), pd.DataFrame({"rid": IDS(), "cluster": "ns"}), id_col="rid"), BI,
+  r"GeoDataFrame")
+c(f"{PL}.lisa_map", "unknown cluster label", lambda: f(f"{PL}.lisa_map")(
+    GDF(), pd.DataFrame({"rid": IDS(), "cluster": "XX"}), id_col="rid"), BI, r"no colour given")
 
 # --- book.theory.core_periphery ----------------------------------------------------------
 T_ = "book.theory.core_periphery"
@@ -1102,46 +895,6 @@ c("book.datasets.munnell.produc_state_name", "empty label", lambda: f(
     "book.datasets.munnell.produc_state_name")(""), BI, r"empty")
 
 
-# --- book.assessment / book.knowledge_index (chapter 7, chapter 6b) ---------------------
-A = "book.assessment"
-
-
-def _g48():
-    from book import data
-    return data.load("us48_geometry")
-
-
-c(f"{A}.min_band", "not a GeoDataFrame", lambda: f(f"{A}.min_band")(pd.DataFrame({"a": [1]}), "a"),
-  BI, r"must be a GeoDataFrame")
-c(f"{A}.min_band", "unknown id column", lambda: f(f"{A}.min_band")(_g48(), "nope"), BI,
-  r"no column 'nope'")
-c(f"{A}.min_band", "duplicated ids", lambda: f(f"{A}.min_band")(
-    pd.concat([_g48(), _g48().iloc[[0]]]), "state"), BI, r"duplicated key")
-c(f"{A}.weights_suite", "unknown spec", lambda: f(f"{A}.weights_suite")(
-    _g48(), "state", specs=("queen", "hexagon")), BI, r"unknown weights spec 'hexagon'")
-c(f"{A}.weights_suite", "no specs", lambda: f(f"{A}.weights_suite")(_g48(), "state", specs=()),
-  BI, r"specs is empty")
-c(f"{A}.describe_weights", "empty suite", lambda: f(f"{A}.describe_weights")({}), BI,
-  r"non-empty dict")
-c(f"{A}.describe_weights", "not a dict", lambda: f(f"{A}.describe_weights")([1]), BI,
-  r"non-empty dict")
-c(f"{A}.relative_spread", "empty", lambda: f(f"{A}.relative_spread")([]), BI, r"empty")
-c(f"{A}.relative_spread", "NaN", lambda: f(f"{A}.relative_spread")([1.0, NAN]), BI, r"missing")
-c(f"{A}.relative_spread", "zero mean", lambda: f(f"{A}.relative_spread")([1.0, -1.0]), BI,
-  r"average exactly zero")
-c(f"{A}.relative_spread", "text", lambda: f(f"{A}.relative_spread")(["1", "2"]), BI,
-  r"stored as text")
-c(f"{A}.agglomeration_rent", "T < 1", lambda: f(f"{A}.agglomeration_rent")(0.5, 5, 0.4), BI,
-  r"T must be finite and >= 1")
-c(f"{A}.agglomeration_rent", "sigma <= 1", lambda: f(f"{A}.agglomeration_rent")(1.5, 1, 0.4),
-  BI, r"needs sigma .* > 1")
-c(f"{A}.agglomeration_rent", "mu >= 1", lambda: f(f"{A}.agglomeration_rent")(1.5, 5, 1.2), BI,
-  r"needs mu .* < 1")
-c(f"{A}.agglomeration_rent", "black hole", lambda: f(f"{A}.agglomeration_rent")(1.5, 2, 0.6),
-  BI, r"no-black-hole")
-c(f"{A}.rent_peak", "sigma < 1", lambda: f(f"{A}.rent_peak")(0.9, 0.4), BI, r"needs sigma")
-c(f"{A}.rent_peak", "mu < 0", lambda: f(f"{A}.rent_peak")(5, -0.1), BI, r"needs mu")
-
 K = "book.knowledge_index.pca_index"
 _KDF = pd.DataFrame({"x": [1.0, 2, 3, 4], "y": [2.0, 1, 4, 3], "z": [1.0, 1, 2, 2]})
 c(K, "missing column", lambda: f(K)(_KDF, ["x", "nope"]), BI, r"lacks column\(s\) \['nope'\]")
@@ -1231,9 +984,27 @@ def public_functions() -> list[str]:
     return sorted(out)
 
 
+def all_cases() -> list:
+    """The cases of this file plus the ``CASES`` list of every other ``tests/test_*.py``
+    (modules declare their bad-input cases beside their other tests, see tests/badinput.py)."""
+    from pathlib import Path
+
+    out = list(CASES)
+    for path in sorted(Path(__file__).parent.glob("test_*.py")):
+        if path.stem == Path(__file__).stem:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "matrix_test(" not in text:
+            continue
+        mod = importlib.import_module(path.stem)
+        out += list(getattr(mod, "CASES", []))
+    return out
+
+
 def test_every_public_function_is_covered():
-    """Each public function has a matrix case, or an explicit, reasoned exemption."""
-    covered = {cs[0] for cs in CASES}
+    """Each public function has a matrix case (here or in its module's test file), or an
+    explicit, reasoned exemption."""
+    covered = {cs[0] for cs in all_cases()}
     missing = []
     for q in public_functions():
         mod = q.rsplit(".", 1)[0]
@@ -1246,7 +1017,7 @@ def test_every_public_function_is_covered():
 def test_cases_name_real_functions():
     """No stale case: every function named in CASES or EXEMPT still exists and is public."""
     pub = set(public_functions())
-    stale = sorted({cs[0] for cs in CASES} - pub)
+    stale = sorted({cs[0] for cs in all_cases()} - pub)
     assert not stale, f"cases for functions that are not public functions of book: {stale}"
     assert all(re.sub(r"\.__init__$", "", k) in pub for k in EXEMPT), "stale EXEMPT entry"
 

@@ -1,6 +1,7 @@
 """Core-periphery solver (FKV 1999 ch. 4-5): equilibrium equations, closed forms, bad inputs."""
 import numpy as np
 import pytest
+from badinput import BI, case_list, f, matrix_test
 
 from book.errors import BookInputError
 from book.theory import core_periphery as cp
@@ -109,3 +110,41 @@ def test_bad_lambda_raises():
         cp.short_run([0.2, np.nan], 5, 0.4, 1.5)
     with pytest.raises(BookInputError, match="within h"):
         cp.wage_gap_slope(0.0, 5, 0.4, 1.5)
+
+
+# ----------------------------------------------------------------- agglomeration rent
+@pytest.mark.parametrize("sigma,mu", [(5, 0.4), (4, 0.3), (6, 0.5), (3, 0.2)])
+def test_rent_matches_solver_and_vanishes_at_ends(sigma, mu):
+    for T in (1.05, 1.3, 1.6, 2.0):
+        sr = cp.short_run(1.0, sigma, mu, T)
+        assert cp.agglomeration_rent(T, sigma, mu) == pytest.approx(
+            1 - float(sr.omega2) / float(sr.omega1), abs=1e-12)
+    assert cp.agglomeration_rent(1.0, sigma, mu) == pytest.approx(0.0, abs=1e-15)
+    assert cp.agglomeration_rent(cp.sustain_point(sigma, mu), sigma, mu) == pytest.approx(0.0, abs=1e-10)
+
+
+@pytest.mark.parametrize("sigma,mu", [(5, 0.4), (4, 0.3), (6, 0.5), (10, 0.6)])
+def test_rent_peak_is_sqrt_break_point(sigma, mu):
+    from scipy.optimize import minimize_scalar
+
+    ts = cp.sustain_point(sigma, mu)
+    opt = minimize_scalar(lambda t: -cp.agglomeration_rent(t, sigma, mu), bounds=(1.0, ts),
+                          method="bounded", options={"xatol": 1e-10})
+    assert cp.rent_peak(sigma, mu) == pytest.approx(opt.x, abs=1e-6)
+    assert cp.rent_peak(sigma, mu) == pytest.approx(np.sqrt(cp.break_point(sigma, mu)))
+
+
+CASES, c = case_list()
+T_ = "book.theory.core_periphery"
+c(f"{T_}.agglomeration_rent", "T < 1", lambda: f(f"{T_}.agglomeration_rent")(0.5, 5, 0.4), BI,
+  r"T must be finite and >= 1")
+c(f"{T_}.agglomeration_rent", "sigma <= 1", lambda: f(f"{T_}.agglomeration_rent")(1.5, 1, 0.4),
+  BI, r"needs sigma .* > 1")
+c(f"{T_}.agglomeration_rent", "mu >= 1", lambda: f(f"{T_}.agglomeration_rent")(1.5, 5, 1.2), BI,
+  r"needs mu .* < 1")
+c(f"{T_}.agglomeration_rent", "black hole", lambda: f(f"{T_}.agglomeration_rent")(1.5, 2, 0.6),
+  BI, r"no-black-hole")
+c(f"{T_}.rent_peak", "sigma < 1", lambda: f(f"{T_}.rent_peak")(0.9, 0.4), BI, r"needs sigma")
+c(f"{T_}.rent_peak", "mu < 0", lambda: f(f"{T_}.rent_peak")(5, -0.1), BI, r"needs mu")
+
+test_bad_input = matrix_test(CASES)

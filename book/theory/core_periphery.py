@@ -33,6 +33,9 @@ Closed forms (FKV 1999, ch. 5), with :math:`\\rho=(\\sigma-1)/\\sigma`:
   :math:`T_B=\\left[\\frac{(\\rho+\\mu)(1+\\mu)}{(\\rho-\\mu)(1-\\mu)}\\right]^{1/(\\sigma-1)}`.
 * no-black-hole condition :math:`\\rho>\\mu`; when it fails agglomeration is stable for every
   trade cost and the two points above do not exist.
+* agglomeration rent (:func:`agglomeration_rent`): the core's real-wage premium
+  :math:`1-\\omega_2/\\omega_1` at :math:`\\lambda=1`, hump-shaped in trade costs with its peak
+  at :math:`T^*=\\sqrt{T_B}` (:func:`rent_peak`; Baldwin et al. 2003, ch. 2).
 
 The solver is written by hand (no maintained Python package solves this model); the
 2-equation wage system is solved by a vectorised Newton method with an analytic Jacobian and
@@ -50,7 +53,7 @@ from ..validate import require_in_range
 
 __all__ = ["check_params", "rho", "short_run", "wage_gap", "wage_gap_slope", "break_point",
            "sustain_point", "break_point_numeric", "sustain_point_numeric", "equilibria",
-           "tomahawk", "ShortRun", "Equilibrium"]
+           "tomahawk", "agglomeration_rent", "rent_peak", "ShortRun", "Equilibrium"]
 
 #: residual above which a short-run solution is rejected
 RESIDUAL_TOL = 1e-12
@@ -409,3 +412,47 @@ def tomahawk(sigma: float, mu: float, T_values, *, n_grid: int = 101):
         for e in equilibria(s, m, float(t), n_grid=n_grid):
             rows.append((float(t), e.lam, e.stable))
     return pd.DataFrame(rows, columns=["T", "lam", "stable"])
+
+
+# ----------------------------------------------------------------- agglomeration rent
+def agglomeration_rent(T, sigma: float, mu: float):
+    """Real-wage premium of the core, :math:`1-\\omega_2/\\omega_1`, at :math:`\\lambda=1`.
+
+    In the core-periphery equilibrium :math:`\\omega_1=1` and (FKV 1999, ch. 5, eq. 5.18)
+
+    .. math:: \\omega_2 = T^{-\\mu}\\left[\\tfrac{1+\\mu}{2}T^{1-\\sigma}
+       +\\tfrac{1-\\mu}{2}T^{\\sigma-1}\\right]^{1/\\sigma}.
+
+    The rent is zero under free trade (T = 1), positive for :math:`1<T<T_S`, zero again at
+    the sustain point :math:`T_S` and negative beyond it (the core is then not sustainable):
+    hump-shaped in trade costs (Baldwin et al. 2003, ch. 2).
+
+    Parameters
+    ----------
+    T : float or array-like
+        Iceberg trade cost(s), each >= 1.
+    sigma, mu : float
+        Elasticity of substitution (> 1) and expenditure share of manufactures in (0, 1),
+        with the no-black-hole condition :math:`(\\sigma-1)/\\sigma>\\mu`.
+    """
+    sigma, mu, _ = check_params(sigma, mu)   # also refuses the black-hole case
+    t = np.asarray(T, dtype=float)
+    if not np.all(np.isfinite(t)) or np.any(t < 1):
+        raise BookInputError("trade costs T must be finite and >= 1 (T = 1 is free trade).")
+    w2 = t ** (-mu) * ((1 + mu) / 2 * t ** (1 - sigma) + (1 - mu) / 2 * t ** (sigma - 1)) ** (1 / sigma)
+    r = 1.0 - w2
+    return float(r) if r.ndim == 0 else r
+
+
+def rent_peak(sigma: float, mu: float) -> float:
+    """Trade cost at which the agglomeration rent is largest: :math:`T^*=\\sqrt{T_B}`.
+
+    Derivation (this book, from FKV eq. 5.18): with :math:`x=T^{\\sigma-1}`,
+    :math:`a=(1+\\mu)/2`, :math:`b=(1-\\mu)/2`, the rent is largest where
+    :math:`\\ln\\omega_2=-\\mu\\ln T+\\sigma^{-1}\\ln(a/x+bx)` is smallest; the first-order
+    condition :math:`(\\sigma-1)(bx^2-a)=\\mu\\sigma(a+bx^2)` gives
+    :math:`x^2=\\frac{(1+\\mu)(\\rho+\\mu)}{(1-\\mu)(\\rho-\\mu)}` with
+    :math:`\\rho=(\\sigma-1)/\\sigma`, i.e. :math:`x^2=T_B^{\\sigma-1}` (FKV's break point), so
+    :math:`T^*=T_B^{1/2}`. In freeness :math:`\\phi=T^{1-\\sigma}`: :math:`\\phi^*=\\sqrt{\\phi_B}`.
+    """
+    return float(np.sqrt(break_point(sigma, mu)))

@@ -20,6 +20,9 @@ localisation parameter. Only this assembly is hand-written; the engine is DuckDB
 """
 from __future__ import annotations
 
+import re
+from dataclasses import asdict, dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -45,9 +48,70 @@ def _connect(threads: int | None = None, memory_limit: str | None = None):
     return con
 
 
+@dataclass
+class MatchReport:
+    """Counts from :func:`match_controls`.
+
+    Attributes
+    ----------
+    citations : int
+        Citations passed in.
+    self_citations : int
+        Citations dropped because citing and cited patent are the same number.
+    unknown_patents : int
+        Citations whose citing or cited patent is not in ``patents`` (dropped).
+    matched, unmatched : int
+        Citations with a control; citations whose (class, year) cell had no eligible control.
+    """
+
+    citations: int
+    self_citations: int
+    unknown_patents: int
+    matched: int
+    unmatched: int
+
+
+@dataclass
+class Localisation:
+    """Result of :func:`localisation_shares` (JTH 1993, Table III).
+
+    Attributes
+    ----------
+    n : int
+        Matched citations compared.
+    p_cite, p_ctrl : float
+        Co-location shares of citations and of controls.
+    diff, se, t, ci_low, ci_high : float
+        Difference, its standard error for independent proportions (JTH), t statistic and
+        confidence interval.
+    se_paired : float
+        Standard error treating citation and control as a matched pair.
+    theta : float
+        ``(p_cite - p_ctrl) / (1 - p_ctrl)``: the share of citations that are extra-local.
+    """
+
+    n: int
+    p_cite: float
+    p_ctrl: float
+    diff: float
+    se: float
+    t: float
+    ci_low: float
+    ci_high: float
+    se_paired: float
+    theta: float
+
+    def as_dict(self) -> dict:
+        """The fields as a plain dict (for building tables)."""
+        return asdict(self)
+
+
 def _validate(patents: pd.DataFrame, citations: pd.DataFrame, class_col: str) -> None:
     require_columns(patents, [*PATENT_COLS, class_col], "patents")
     require_columns(citations, list(CITATION_COLS), "citations")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(class_col)):
+        raise BookInputError(f"class_col={class_col!r} must be a plain column name (letters, "
+                             "digits, underscores); rename the column first.")
     if patents["patent"].duplicated().any():
         dup = patents.loc[patents["patent"].duplicated(), "patent"].head(3).tolist()
         raise BookInputError(f"patents has duplicated patent numbers {dup}; one row per patent.")
@@ -86,9 +150,11 @@ def match_controls(patents: pd.DataFrame, citations: pd.DataFrame, *, class_col:
 
     Returns
     -------
-    (DataFrame, dict)
+    (DataFrame, MatchReport)
         Rows ``citing, cited, control, region_cited, region_citing, region_control`` and a
-        report: citations in, matched, unmatched (no eligible control), unknown patents.
+        report: citations in, self-citations dropped, unknown patents, matched, unmatched (no
+        eligible control). A self-citation (citing == cited) would count as local by
+        construction, so it is dropped and counted.
     """
     _validate(patents, citations, class_col)
     if not isinstance(seed, int) or seed < 0:
@@ -99,7 +165,8 @@ def match_controls(patents: pd.DataFrame, citations: pd.DataFrame, *, class_col:
     con = _connect(threads, memory_limit) if own else con
     try:
         con.register("pat_in", patents[["patent", "year", "region", class_col]])
-        con.register("cit_in", citations[["citing", "cited"]])
+        self_cit = citations["citing"] == citations["cited"]
+        con.register("cit_in", citations.loc[~self_cit, ["citing", "cited"]])
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE pool AS
             SELECT patent, year, region, {class_col} AS cls,
@@ -132,16 +199,18 @@ def match_controls(patents: pd.DataFrame, citations: pd.DataFrame, *, class_col:
             FROM cit c JOIN matched m USING (citing, cited)
             ORDER BY c.cited, c.citing""").df()
         n_in = len(citations)
+        n_self = int(self_cit.sum())
         n_known = con.execute("SELECT count(*) FROM cit").fetchone()[0]
     finally:
         if own:
             con.close()
-    report = {"citations": n_in, "unknown_patents": int(n_in - n_known),
-              "matched": int(len(out)), "unmatched": int(n_known - len(out))}
+    report = MatchReport(citations=n_in, self_citations=n_self,
+                         unknown_patents=int(n_in - n_self - n_known), matched=int(len(out)),
+                         unmatched=int(n_known - len(out)))
     return out, report
 
 
-def localisation_shares(matched: pd.DataFrame, *, level: float = 0.95) -> dict:
+def localisation_shares(matched: pd.DataFrame, *, level: float = 0.95) -> Localisation:
     """JTH comparison: co-location share of citations vs controls, difference, test and CI.
 
     ``p_cite`` = share of citing patents in the originating patent's region; ``p_ctrl`` =
@@ -156,6 +225,12 @@ def localisation_shares(matched: pd.DataFrame, *, level: float = 0.95) -> dict:
     n = len(matched)
     if n < 2:
         raise BookInputError("need at least two matched citations to compare shares.")
+    cols = ["region_cited", "region_citing", "region_control"]
+    miss = matched[cols].isna().sum()
+    if miss.any():
+        raise BookInputError(f"matched has missing regions {miss[miss > 0].to_dict()}; a "
+                             "missing region is neither local nor non-local. Drop those "
+                             "patents before matching (match_controls refuses them).")
     a = (matched["region_citing"] == matched["region_cited"]).to_numpy(float)
     b = (matched["region_control"] == matched["region_cited"]).to_numpy(float)
     p1, p0 = a.mean(), b.mean()
@@ -163,9 +238,14 @@ def localisation_shares(matched: pd.DataFrame, *, level: float = 0.95) -> dict:
     se_paired = np.std(a - b, ddof=1) / np.sqrt(n)      # matched pairs
     z = stats.norm.ppf(0.5 + level / 2)
     diff = p1 - p0
-    return {"n": n, "p_cite": p1, "p_ctrl": p0, "diff": diff, "se": se, "t": diff / se,
-            "ci_low": diff - z * se, "ci_high": diff + z * se, "se_paired": se_paired,
-            "theta": diff / (1 - p0) if p0 < 1 else np.nan}
+    if se == 0:
+        raise BookInputError("every citation and every control is local (or none is): the "
+                             "shares are 0 or 1 and the difference has no sampling variance; "
+                             "there is nothing to test.")
+    return Localisation(n=n, p_cite=float(p1), p_ctrl=float(p0), diff=float(diff), se=float(se),
+                        t=float(diff / se), ci_low=float(diff - z * se),
+                        ci_high=float(diff + z * se), se_paired=float(se_paired),
+                        theta=float(diff / (1 - p0)) if p0 < 1 else float("nan"))
 
 
 def simulate_patent_world(n_patents: int = 100_000, *, n_regions: int = 50, n_classes: int = 30,
@@ -269,97 +349,3 @@ def nber_to_jth(patents: pd.DataFrame, citations: pd.DataFrame, *, geography: st
                         "region": codes.astype(np.int64), "cls": p["nclass"].astype(np.int64),
                         "subcat": p["subcat"].astype(np.int64)})
     return out.reset_index(drop=True), citations[list(CITATION_COLS)].astype(np.int64)
-
-
-# ----------------------------------------------------------------- distance decay
-def ring_correlogram(coords, y, bands, *, permutations: int = 999, seed: int | None = None,
-                     ids=None) -> pd.DataFrame:
-    """Moran's I by distance ring (Cliff & Ord correlogram) with permutation inference.
-
-    For each band ``(d_lo, d_hi]`` the weights link every pair of units whose distance falls
-    in the ring (binary, row-standardised; units with no partner in the ring are isolates
-    with zero weight) and ``esda.Moran`` computes I, its expectation and a permutation
-    pseudo p-value. ``esda.correlogram`` uses cumulative bands ``[0, d]`` instead; the first
-    ring equals its first band (checked in the tests).
-
-    Parameters
-    ----------
-    coords : array (n, 2)
-        Projected coordinates (e.g. km); distances are Euclidean.
-    y : array (n,)
-        Variable.
-    bands : sequence of float
-        Increasing ring edges ``[d0, d1, ..., dK]`` giving K rings ``(d_{k-1}, d_k]``.
-    ids : sequence, optional
-        Unit ids; checked for duplicates and against ``y``'s length.
-    """
-    import esda
-    from libpysal.graph import Graph
-    from scipy.spatial import cKDTree
-
-    from . import SEED
-    from .validate import as_1d_float, require_same_length, require_unique
-
-    xy = np.asarray(coords, dtype=float)
-    if xy.ndim != 2 or xy.shape[1] != 2 or not np.isfinite(xy).all():
-        raise BookInputError(f"coords must be a finite (n, 2) array, got shape {xy.shape}.")
-    yv = as_1d_float(y, "y")
-    require_same_length(coords=xy, y=yv)
-    if ids is not None:
-        require_same_length(coords=xy, ids=list(ids))
-        require_unique(list(ids), "ids")
-    b = as_1d_float(bands, "bands")
-    if b.size < 2 or np.any(np.diff(b) <= 0) or b[0] < 0:
-        raise BookInputError(f"bands must be >= 2 increasing non-negative edges, got {list(b)}.")
-    if not isinstance(permutations, int) or permutations < 0:
-        raise BookInputError(f"permutations must be a non-negative int, got {permutations!r}.")
-    n = yv.size
-    tree = cKDTree(xy)
-    D = tree.sparse_distance_matrix(tree, float(b[-1]), output_type="coo_matrix")
-    keep = D.row != D.col
-    fi, ne, dd = D.row[keep], D.col[keep], D.data[keep]
-    rows = []
-    for lo, hi in zip(b[:-1], b[1:], strict=True):
-        sel = (dd > lo) & (dd <= hi)
-        f, g_ = fi[sel], ne[sel]
-        iso = np.setdiff1d(np.arange(n), f)
-        f, g_ = np.r_[f, iso], np.r_[g_, iso]
-        w = np.r_[np.ones(sel.sum()), np.zeros(iso.size)]
-        o = np.lexsort((g_, f))
-        G = Graph.from_arrays(f[o], g_[o], w[o]).transform("r")
-        if sel.sum() == 0:
-            rows.append({"d_lo": lo, "d_hi": hi, "pairs": 0, "isolates": n, "I": np.nan,
-                         "EI": np.nan, "z": np.nan, "p_sim": np.nan})
-            continue
-        np.random.seed(SEED if seed is None else seed)
-        mi = esda.Moran(yv, G, permutations=permutations)
-        rows.append({"d_lo": lo, "d_hi": hi, "pairs": int(sel.sum()), "isolates": int(iso.size),
-                     "I": mi.I, "EI": mi.EI, "z": mi.z_sim if permutations else mi.z_norm,
-                     "p_sim": mi.p_sim if permutations else np.nan})
-    out = pd.DataFrame(rows)
-    out["d_mid"] = (out["d_lo"] + out["d_hi"]) / 2
-    return out
-
-
-def fit_decay(distance, moran_i) -> dict:
-    """Fit ``I(d) = a exp(-d / h)`` by non-linear least squares (``scipy.optimize.curve_fit``).
-
-    Returns ``a``, ``h`` (decay length: I falls by 1/e every ``h`` units), their standard
-    errors and the half-distance ``h ln 2``.
-    """
-    from scipy.optimize import curve_fit
-
-    from .validate import as_1d_float, require_same_length
-
-    d, i = as_1d_float(distance, "distance"), as_1d_float(moran_i, "moran_i")
-    require_same_length(distance=d, moran_i=i)
-    if d.size < 3:
-        raise BookInputError("fit_decay needs at least three distance bands.")
-    if i[0] <= 0:
-        raise BookInputError("the first band's Moran's I is not positive: there is no decay "
-                             "to fit.")
-    f = lambda x, a, h: a * np.exp(-x / h)  # noqa: E731
-    (a, h), cov = curve_fit(f, d, i, p0=[i[0], max(d.mean(), 1e-9)], maxfev=10_000)
-    se = np.sqrt(np.diag(cov))
-    return {"a": float(a), "h": float(h), "a_se": float(se[0]), "h_se": float(se[1]),
-            "half_distance": float(h * np.log(2))}

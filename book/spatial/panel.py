@@ -1,0 +1,288 @@
+"""Panel regressions, with and without spatial spillovers.
+
+* :func:`panel_models` — pooled OLS, one-way fixed effects (within), random effects with the
+  Swamy & Arora (1972) variance components, and two-way fixed effects, all from
+  :mod:`linearmodels` (Baltagi 2021, ch. 2-3), returned as a :class:`PanelFit`.
+* :func:`spatial_panel_fe` — fixed-effects spatial lag (SAR), spatial error (SEM) and spatial
+  Durbin (SDM) panels estimated by concentrated maximum likelihood (Elhorst 2003; 2014,
+  ch. 3) with spreg's ``Panel_FE_Lag`` / ``Panel_FE_Error``. The Durbin model is the lag model
+  with the spatially lagged regressors WX added (LeSage & Pace 2009, eq. 2.37). It returns a
+  :class:`book.spatial.models.SpatialResult`, the same type as the cross-section models, so
+  ``.effects()`` gives the LeSage-Pace effects.
+
+The panel is stacked period by period with each cross-section joined to the weights on the
+region ids (:func:`book.spatial.weights.align`), never by row order.
+
+Log-likelihood: spreg's concentrated likelihood uses :math:`\\ln(e'e)` where the Gaussian
+likelihood has :math:`\\ln(e'e/NT)`, so its ``logll`` is lower by :math:`(NT/2)\\ln(NT)`.
+:attr:`SpatialResult.logl` is the Gaussian log-likelihood
+:math:`-\\frac{NT}{2}(\\ln 2\\pi\\hat\\sigma^2+1)+T\\ln|I-\\rho W|` (Elhorst 2014, eq. 3.9);
+spreg's value is kept in ``extra["logl_spreg"]``. The offset is the same constant for every
+model on the same data, so likelihood-ratio tests and the estimates are unaffected.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import BookInputError
+from ..validate import as_1d_float, require_columns, require_varies
+from .models import SpatialResult
+from .weights import align, as_sparse, check_w
+
+MODELS = ("pooled", "fe", "re", "twoway")
+#: spatial panel models: argument -> model code of the result
+SPATIAL_MODELS = {"lag": "SAR", "error": "SEM", "durbin": "SDM"}
+
+
+def check_balanced(df: pd.DataFrame, entity: str, time: str) -> tuple[int, int]:
+    """Refuse duplicated (entity, time) pairs and unbalanced panels; return (N, T)."""
+    require_columns(df, [entity, time], "panel")
+    dup = df.duplicated([entity, time])
+    if dup.any():
+        ex = df.loc[dup, [entity, time]].head(3).to_dict("records")
+        raise BookInputError(f"panel has duplicated ({entity}, {time}) pairs, e.g. {ex}.")
+    n, t = df[entity].nunique(), df[time].nunique()
+    if n * t != len(df):
+        counts = df.groupby(entity)[time].nunique()
+        short = counts[counts < t].index.tolist()[:5]
+        raise BookInputError(f"panel is unbalanced: {len(df)} rows for {n} entities x {t} "
+                             f"periods (e.g. {short} miss periods); balance it explicitly.")
+    return n, t
+
+
+def _xlist(x, y, what):
+    if isinstance(x, str):
+        x = [x]
+    x = list(x)
+    if not x:
+        raise BookInputError(f"{what}: x is empty; pass at least one regressor column.")
+    if y in x:
+        raise BookInputError(f"{what}: the dependent variable {y!r} is also in x.")
+    return x
+
+
+def _within_checks(df, y, x, entity, what):
+    """Refuse an outcome or regressor that does not vary within entities (absorbed by FE)."""
+    g = df.groupby(entity)
+    for c in [y, *x]:
+        sd = g[c].transform(lambda s: s - s.mean()).abs().max()
+        if not sd > 0:
+            role = "dependent variable" if c == y else "regressor"
+            raise BookInputError(
+                f"{what}: the {role} {c!r} does not vary within {entity} (time-invariant); the "
+                "fixed effects absorb it, so its coefficient is not identified. Drop it or use "
+                "a model without entity effects.")
+
+
+def _design(df, y, x, entity, time):
+    require_columns(df, [entity, time, y, *x], "panel")
+    check_balanced(df, entity, time)
+    d = df.set_index([entity, time]).sort_index()
+    yy = pd.Series(as_1d_float(d[y], y), index=d.index, name=y)
+    xx = pd.DataFrame({c: as_1d_float(d[c], c) for c in x}, index=d.index)
+    return yy, xx
+
+
+@dataclass
+class PanelFit:
+    """Result of :func:`panel_models`.
+
+    Attributes
+    ----------
+    coefficients : DataFrame
+        model, term, coef, se, t, p (constants omitted for FE models).
+    fits : dict
+        Model name -> linearmodels result.
+    """
+
+    coefficients: pd.DataFrame
+    fits: dict = field(repr=False)
+
+    def wide(self, stat: str = "coef") -> pd.DataFrame:
+        """Coefficients side by side: terms x models."""
+        return self.coefficients.pivot(index="term", columns="model", values=stat)
+
+
+def panel_models(df: pd.DataFrame, *, y: str, x: list[str], entity: str, time: str,
+                 cov: str = "unadjusted") -> PanelFit:
+    """Pooled, fixed-effects, random-effects (Swamy-Arora) and two-way FE fits.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Balanced long panel.
+    y, x : str, list of str
+        Dependent variable and regressors (already transformed, e.g. logs).
+    cov : {"unadjusted", "clustered"}
+        Classical standard errors (as in the published tables) or clustered by entity.
+    """
+    import statsmodels.api as sm
+    from linearmodels.panel import PanelOLS, PooledOLS, RandomEffects
+
+    if cov not in ("unadjusted", "clustered"):
+        raise BookInputError(f"cov must be 'unadjusted' or 'clustered', got {cov!r}.")
+    x = _xlist(x, y, "panel_models")
+    yy, xx = _design(df, y, x, entity, time)
+    n_t, n_e = df[time].nunique(), df[entity].nunique()
+    if n_t < 2 or n_e < 2:
+        raise BookInputError(f"panel models need at least two periods and two entities, got "
+                             f"{n_t} period(s) and {n_e} entit(ies); fixed effects absorb "
+                             "everything otherwise.")
+    require_varies(yy.to_numpy(), y, "a panel regression of a constant outcome")
+    _within_checks(df, y, x, entity, "panel_models")
+    kw = {"cov_type": "clustered", "cluster_entity": True} if cov == "clustered" else {}
+    xc = sm.add_constant(xx)
+    try:
+        fits = {
+            "pooled OLS": PooledOLS(yy, xc).fit(**kw),
+            "fixed effects": PanelOLS(yy, xx, entity_effects=True).fit(**kw),
+            "random effects": RandomEffects(yy, xc).fit(**kw),
+            "two-way FE": PanelOLS(yy, xx, entity_effects=True, time_effects=True).fit(**kw),
+        }
+    except ValueError as e:  # linearmodels' absorbed-variable message starts with a blank line
+        msg = " ".join(str(e).split())
+        raise BookInputError(f"panel_models: {msg} Drop the regressor(s) the fixed effects "
+                             "absorb (time-invariant ones for entity effects, common ones for "
+                             "time effects).") from None
+    rows = []
+    for name, r in fits.items():
+        for term in r.params.index:
+            rows.append({"model": name, "term": term, "coef": float(r.params[term]),
+                         "se": float(r.std_errors[term]), "t": float(r.tstats[term]),
+                         "p": float(r.pvalues[term])})
+    return PanelFit(pd.DataFrame(rows), fits)
+
+
+def stack_by_period(df: pd.DataFrame, w, *, entity: str, time: str, cols: list[str]) -> pd.DataFrame:
+    """Stack a balanced panel period by period, each period ordered like ``w.id_order``.
+
+    This is the long layout spreg's panel models expect (rows 0..N-1 are period 1, ...).
+    """
+    check_w(w)
+    require_columns(df, [entity, time, *cols], "panel")
+    check_balanced(df, entity, time)
+    parts = [align(part, w, entity) for _, part in df.groupby(time, sort=True)]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _wx(stacked: pd.DataFrame, w, cols: list[str]) -> pd.DataFrame:
+    """Spatial lag of each column within each period (stacked layout)."""
+    W = as_sparse(w)
+    out = {}
+    for c in cols:
+        vals = stacked[c].to_numpy(dtype=float)
+        lagged = np.empty_like(vals)
+        n = w.n
+        for s in range(0, len(vals), n):
+            lagged[s:s + n] = W @ vals[s:s + n]
+        out[f"W_{c}"] = lagged
+    return pd.DataFrame(out, index=stacked.index)
+
+
+def gaussian_loglik(resid, w, rho: float, n_periods: int) -> float:
+    """Gaussian log-likelihood of a fixed-effects spatial lag / error panel.
+
+    :math:`\\ell=-\\frac{NT}{2}\\ln(2\\pi\\hat\\sigma^2)-\\frac{NT}{2}+T\\ln|I-\\rho W|`,
+    :math:`\\hat\\sigma^2=e'e/NT`, with ``resid`` the (spatially filtered) residuals e of the
+    demeaned model (Elhorst 2014, eq. 3.9); ``rho`` is :math:`\\rho` or :math:`\\lambda`.
+    The log-determinant is a sparse LU (exact).
+    """
+    import scipy.sparse as sps
+    from scipy.sparse.linalg import splu
+
+    e = as_1d_float(resid, "resid")
+    W = as_sparse(check_w(w))
+    if not isinstance(n_periods, (int, np.integer)) or n_periods < 1 or e.size != W.shape[0] * n_periods:
+        raise BookInputError(f"resid has {e.size} entries; expected N x T = {W.shape[0]} x "
+                             f"{n_periods!r}.")
+    nt = e.size
+    s2 = float(e @ e) / nt
+    if s2 <= 0:
+        raise BookInputError("the residuals are all zero: the fit is exact and the likelihood "
+                             "is unbounded (check for a regressor equal to the outcome).")
+    lu = splu(sps.identity(W.shape[0], format="csc") - rho * W.tocsc())
+    logdet = float(np.sum(np.log(np.abs(lu.U.diagonal()))))
+    return float(-nt / 2 * (np.log(2 * np.pi * s2) + 1) + n_periods * logdet)
+
+
+def spatial_panel_fe(df: pd.DataFrame, w, *, y: str, x: list[str], entity: str, time: str,
+                     model: str = "lag") -> SpatialResult:
+    """Fixed-effects spatial panel by concentrated ML (Elhorst 2003), via spreg.
+
+    .. math::  y_{it}=\\rho\\sum_j w_{ij}y_{jt}+x_{it}'\\beta+\\sum_j w_{ij}x_{jt}'\\theta
+       +\\mu_i+\\varepsilon_{it}  \\quad\\text{(Durbin; lag: } \\theta=0)
+
+    .. math::  y_{it}=x_{it}'\\beta+\\mu_i+u_{it},\\ u_{it}=\\lambda\\sum_j w_{ij}u_{jt}
+       +\\varepsilon_{it} \\quad\\text{(error)}
+
+    Parameters
+    ----------
+    df : DataFrame
+        Balanced long panel, one row per (entity, time); ``entity`` holds the ids of ``w``.
+    w : libpysal W
+        Row-standardised cross-section weights (N x N) without islands (refused as in the
+        cross-section models).
+    model : {"lag", "error", "durbin"}
+        Result codes "SAR", "SEM", "SDM".
+
+    Returns
+    -------
+    SpatialResult with ``layout="panel FE"``; ``logl`` is the Gaussian log-likelihood (module
+    docstring), ``.effects(draws=...)`` the LeSage-Pace effects (lag and Durbin).
+    """
+    import spreg
+
+    if model not in SPATIAL_MODELS:
+        raise BookInputError(f"model must be one of {tuple(SPATIAL_MODELS)}, got {model!r}.")
+    x = _xlist(x, y, "spatial_panel_fe")
+    check_w(w, what="spatial_panel_fe", row_standardised=True, no_islands=True)
+    st = stack_by_period(df, w, entity=entity, time=time, cols=[y, *x])
+    yy = as_1d_float(st[y], y)
+    require_varies(yy, y, "a spatial panel of a constant outcome")
+    if df[time].nunique() < 2:
+        raise BookInputError("spatial_panel_fe needs at least two periods (the fixed effects "
+                             "absorb a single cross-section).")
+    X = pd.DataFrame({c: as_1d_float(st[c], c) for c in x})
+    _within_checks(st, y, x, entity, "spatial_panel_fe")
+    if model == "durbin":
+        X = pd.concat([X, _wx(st, w, list(x))], axis=1)
+    names = list(X.columns)
+    n, t = w.n, len(st) // w.n
+    Xd = X.to_numpy() - X.groupby(np.tile(np.arange(n), t)).transform("mean").to_numpy()
+    if np.linalg.matrix_rank(Xd) < Xd.shape[1]:
+        raise BookInputError(f"spatial_panel_fe: regressors {names} are perfectly collinear "
+                             "after removing the fixed effects; drop a redundant column.")
+    if n * t <= Xd.shape[1] + n + 1:
+        raise BookInputError(f"spatial_panel_fe: {n * t} observations for {Xd.shape[1] + n + 1} "
+                             "parameters (with the fixed effects).")
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        if model == "error":
+            r = spreg.Panel_FE_Error(yy.reshape(-1, 1), X.to_numpy(), w, name_y=y, name_x=names)
+        else:
+            r = spreg.Panel_FE_Lag(yy.reshape(-1, 1), X.to_numpy(), w, name_y=y, name_x=names)
+    par = "lambda" if model == "error" else "rho"
+    betas = np.asarray(r.betas).ravel()
+    if not np.isfinite(betas[-1]) or abs(betas[-1]) >= 0.999:
+        raise BookInputError(f"spatial_panel_fe: {par} hit the boundary of (-1, 1) "
+                             f"({betas[-1]:.4g}); the likelihood has no interior maximum.")
+    se = np.asarray(r.std_err).ravel()
+    z = np.array([s for s, _ in r.z_stat])
+    p = np.array([q for _, q in r.z_stat])
+    coef = pd.DataFrame({"term": names + [par], "coef": betas, "se": se, "stat": z, "p": p})
+    nt = n * t
+    logl_spreg = float(np.ravel(r.logll)[0])
+    logl = logl_spreg + nt / 2 * np.log(nt)
+    k = len(betas)
+    return SpatialResult(
+        model=SPATIAL_MODELS[model], y=y, x=list(x), coefficients=coef,
+        cov=np.asarray(r.vm, dtype=float), logl=float(logl),
+        aic=float(-2 * logl + 2 * (k + 1)), schwarz=float(-2 * logl + (k + 1) * np.log(nt)),
+        n=nt, layout="panel FE", extra={"logl_spreg": logl_spreg, "periods": t},
+        w=w, spreg=r)
