@@ -82,6 +82,10 @@ def test_islands_are_reported():
     assert spw.islands(w) == ["island"]
     with pytest.raises(BookInputError, match="island"):
         spw.check_w(w, no_islands=True)
+    with pytest.warns(UserWarning, match="linked 1 island"):
+        wn = spw.weights_for(g, "rid", on_islands="nearest")
+    assert wn.attached_islands == {"island": "r8"} and not spw.islands(wn)
+    assert "island" in wn.neighbors["r8"] and wn.neighbors["island"] == ["r8"]
 
 
 def test_align_reorders_by_id_and_rejects_mismatch(us):

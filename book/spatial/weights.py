@@ -106,9 +106,12 @@ def weights_for(gdf, id_col: str, kind: str = "queen", *, k: int = 4,
     standardise : bool
         Row-standardise (each row sums to 1; Anselin 1988, p. 23). The unstandardised
         contiguity matrix is symmetric.
-    on_islands : {"raise", "warn", "ignore"}
+    on_islands : {"raise", "warn", "ignore", "nearest"}
         What to do when a region has no neighbour. Islands make a row-standardised W
-        ill-defined for that row, so the default refuses them.
+        ill-defined for that row, so the default refuses them. ``"nearest"`` links each
+        island to its nearest region by centroid distance (in ``crs``), in both directions
+        (as libpysal's ``attach_islands`` with 1-nearest-neighbour weights), warns, and
+        records the links in ``w.attached_islands`` ({island: neighbour}).
 
     Returns
     -------
@@ -131,8 +134,9 @@ def weights_for(gdf, id_col: str, kind: str = "queen", *, k: int = 4,
                              "them so that each region appears once.")
     if kind not in WEIGHT_KINDS:
         raise BookInputError(f"kind must be one of {WEIGHT_KINDS}, got {kind!r}.")
-    if on_islands not in ("raise", "warn", "ignore"):
-        raise BookInputError(f"on_islands must be 'raise', 'warn' or 'ignore', got {on_islands!r}.")
+    if on_islands not in ("raise", "warn", "ignore", "nearest"):
+        raise BookInputError("on_islands must be 'raise', 'warn', 'ignore' or 'nearest', got "
+                             f"{on_islands!r}.")
     g = gdf.set_index(id_col, drop=False)
     g.index.name = None
     with warnings.catch_warnings():
@@ -175,8 +179,41 @@ def weights_for(gdf, id_col: str, kind: str = "queen", *, k: int = 4,
             raise BookInputError(msg)
         if on_islands == "warn":
             warnings.warn(msg, stacklevel=2)
+        if on_islands == "nearest":
+            w = _attach_nearest(g, w, isl, crs)
+            warnings.warn(f"linked {len(isl)} island(s) to their nearest region: "
+                          f"{w.attached_islands}", stacklevel=2)
     w.transform = "R" if standardise else "O"
     return w
+
+
+def _attach_nearest(g, w, isl, crs):
+    """Link each island to its nearest other region (centroids), symmetrically."""
+    from libpysal.weights import W as PW
+    from scipy.spatial import cKDTree
+
+    if crs is None:
+        crs = g.crs if (g.crs is not None and g.crs.is_projected) else g.estimate_utm_crs()
+    pts = g.to_crs(crs).centroid
+    xy = np.column_stack([pts.x, pts.y])
+    ids = list(g.index)
+    tree = cKDTree(xy)
+    neigh = {k: list(v) for k, v in w.neighbors.items()}
+    wts = {k: list(v) for k, v in w.weights.items()}
+    links = {}
+    for i in isl:
+        _, idx = tree.query(xy[ids.index(i)], k=2)
+        j = ids[int(idx[1])] if ids[int(idx[0])] == i else ids[int(idx[0])]
+        links[i] = j
+        for a, b in ((i, j), (j, i)):
+            if b not in neigh[a]:
+                neigh[a].append(b)
+                wts[a].append(1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = PW(neigh, wts, id_order=list(w.id_order))
+    out.attached_islands = links
+    return out
 
 
 def as_sparse(w) -> sp.csr_matrix:
