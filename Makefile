@@ -15,8 +15,10 @@ BUILD_OK := _build/.last-build-ok
 
 .PHONY: book test venv vendor clean rerun lint unit bench pdf determinism
 
-# The execution cache keys on code only. Guard it with a hash of the environment (pins,
-# npm lock, Python version): when that changes, the cache is dropped and every notebook re-runs.
+# The execution cache keys on each page's code plus a hash of the page's dependencies (book
+# modules, data, published targets: book/sphinxext.py), so edits re-execute exactly the pages
+# they affect. The environment is guarded by its own hash (pins, npm lock, Python version):
+# when that changes, the cache is dropped and every notebook re-runs.
 ENV_HASH := _build/.env-hash
 
 book: $(STAMP) $(MATHJAX)
@@ -68,7 +70,7 @@ $(MATHJAX): package.json package-lock.json
 	cp -r node_modules/mathjax/es5 _vendor/site/mathjax
 	touch $(MATHJAX)
 
-# The execution cache keys on code only: after an environment change force re-execution.
+# Force re-execution of every notebook (the cache already follows code, data and targets).
 rerun:
 	rm -rf _build/.jupyter_cache _build/ledger $(BUILD_OK)
 	$(MAKE) book

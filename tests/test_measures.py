@@ -95,9 +95,18 @@ def test_eg_dartboard_mean_is_zero():
 
 
 def test_dartboard_is_deterministic():
+    """Its draws come from the generator it is given, and only from it: the same seed gives the
+    same draws whatever the global NumPy state, another seed other draws, and the generator
+    passed in is consumed (a function ignoring it, or drawing from np.random, fails here)."""
     a = M.dartboard([3, 2, 1], [0.5, 0.5], 50, book.rng(3))
+    np.random.seed(12345)  # global state must not matter
     b = M.dartboard([3, 2, 1], [0.5, 0.5], 50, book.rng(3))
     pd.testing.assert_frame_equal(a, b)
+    c = M.dartboard([3, 2, 1], [0.5, 0.5], 50, book.rng(4))
+    assert not a.equals(c), "another seed gave the same draws: the generator is not used"
+    g = book.rng(3)
+    M.dartboard([3, 2, 1], [0.5, 0.5], 50, g)
+    assert g.random() != book.rng(3).random(), "the generator passed in was not drawn from"
 
 
 @pytest.mark.parametrize("mutate,match", [

@@ -1,5 +1,8 @@
 """Every page in the table of contents that is a notebook was executed, without error, with its
-current code (the jupyter-cache of the build holds a record matching the file as it is now)."""
+current code AND its current dependencies: the jupyter-cache of the build holds a record matching
+the page as the build reads it now -- its text plus the hidden cell with the hash of the ``book``
+modules, data and published targets it depends on (``book.sphinxext.with_dependency_cell``).
+A change to any of those since the build leaves no matching record, and the test fails."""
 import re
 
 import pytest
@@ -8,6 +11,7 @@ from jupyter_cache import get_cache
 from myst_nb.core.read import read_myst_markdown_notebook
 
 from book import ROOT
+from book.sphinxext import dependency_hash, page_dependencies, with_dependency_cell
 
 
 def toc_files():
@@ -31,7 +35,8 @@ def is_notebook(text: str) -> bool:
     return bool(re.match(r"^---\s*\n(.*?\n)?jupytext:", text, re.S)) and "{code-cell}" in text
 
 
-NOTEBOOKS = [f for f in toc_files() if is_notebook((ROOT / f"{f}.md").read_text())]
+NOTEBOOKS = [f for f in toc_files()  # a missing file fails test_toc_files_exist, not collection
+             if (ROOT / f"{f}.md").exists() and is_notebook((ROOT / f"{f}.md").read_text())]
 
 
 def test_toc_files_exist():
@@ -39,14 +44,42 @@ def test_toc_files_exist():
         assert (ROOT / f"{f}.md").exists(), f"_toc.yml lists {f} but {f}.md is missing"
 
 
+def test_dependency_hash_sees_helpers_data_and_targets():
+    """The dependencies of the model page include its helper modules (transitively), its data
+    set's registry entry and the published targets; the hash changes with any of them."""
+    page = "chapters/04-agglomeration-growth/convergence"
+    text = (ROOT / f"{page}.md").read_text()
+    deps = {p.relative_to(ROOT).as_posix() for p in page_dependencies(ROOT, text)}
+    for need in ("book/__init__.py", "book/convergence.py", "book/ledger.py", "book/data.py",
+                 "data/registry/us_income.yaml", "data/published/ch4-convergence.yaml"):
+        assert need in deps, f"{need} missing from the dependencies of {page}"
+    assert not any(d.startswith("book/theory/") for d in deps), "unrelated module listed"
+    full, _ = with_dependency_cell(ROOT, text)
+    assert full.startswith(text.rstrip("\n")) and "remove-cell" in full[len(text.rstrip()):]
+
+
+def test_dependency_hash_changes_with_content(tmp_path):
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "__init__.py").write_text("SEED = 1\n")
+    (tmp_path / "book" / "a.py").write_text("from .b import f\n")
+    (tmp_path / "book" / "b.py").write_text("def f(): return 1\n")
+    text = ("---\njupytext:\n  formats: md:myst\n---\n# T\n\n```{code-cell} ipython3\n"
+            "from book import a\n```\n")
+    deps = page_dependencies(tmp_path, text)
+    assert [p.name for p in deps] == ["__init__.py", "a.py", "b.py"]
+    h1 = dependency_hash(tmp_path, deps)
+    (tmp_path / "book" / "b.py").write_text("def f(): return 2\n")
+    assert dependency_hash(tmp_path, deps) != h1
+
+
 @pytest.mark.build
 @pytest.mark.parametrize("page", NOTEBOOKS)
 def test_notebook_executed_with_current_code(page, built_html):
     cache = get_cache(ROOT / "_build" / ".jupyter_cache")
-    nb = read_myst_markdown_notebook((ROOT / f"{page}.md").read_text())
+    text, _ = with_dependency_cell(ROOT, (ROOT / f"{page}.md").read_text())
     try:
-        record = cache.match_cache_notebook(nb)
+        record = cache.match_cache_notebook(read_myst_markdown_notebook(text))
     except KeyError:
-        pytest.fail(f"{page}: no successful execution of the current code in the build cache; "
-                    "run `make book` (a failing cell fails the build).")
+        pytest.fail(f"{page}: no successful execution of the current code and dependencies in "
+                    "the build cache; run `make book` (a failing cell fails the build).")
     assert record.data.get("execution_seconds", 0) < 300, f"{page} took over 5 minutes"

@@ -32,3 +32,39 @@ def test_pdf_opens_and_has_every_chapter():
     missing = [t for t in chapter_titles() if " ".join(t.split()) not in text]
     assert len(chapter_titles()) == 7
     assert not missing, f"chapter titles not found in the PDF: {missing}"
+
+
+@pytest.mark.build
+def test_pdf_is_current():
+    """The PDF shows this build's numbers: it was printed after the execution of every notebook
+    as it is now (code and dependencies, see test_notebooks), and every ledger estimate of the
+    current build appears in its text as the page tables print it."""
+    from datetime import UTC
+
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import read_myst_markdown_notebook
+    from pypdf import PdfReader
+    from test_notebooks import NOTEBOOKS
+
+    from book import ledger as lg
+    from book.sphinxext import with_dependency_cell
+
+    assert PDF.exists(), "no PDF: run `make pdf` (make test does)"
+    cache = get_cache(ROOT / "_build" / ".jupyter_cache")
+    newest = 0.0
+    for page in NOTEBOOKS:
+        text, _ = with_dependency_cell(ROOT, (ROOT / f"{page}.md").read_text())
+        try:
+            rec = cache.match_cache_notebook(read_myst_markdown_notebook(text))
+        except KeyError:
+            pytest.fail(f"{page} has no execution record for its current code: run make book pdf")
+        created = rec.created if rec.created.tzinfo else rec.created.replace(tzinfo=UTC)
+        newest = max(newest, created.timestamp())
+    assert PDF.stat().st_mtime >= newest, (
+        "the PDF is older than the newest notebook execution: run `make pdf`")
+    pdf_text = " ".join(" ".join((p.extract_text() or "").split())
+                        for p in PdfReader(str(PDF)).pages)
+    rows = lg.collect()
+    absent = [f"{r.design}/{r.target}={lg._fmt(r.ours)}" for r in rows.itertuples()
+              if lg._fmt(r.ours) not in pdf_text]
+    assert not absent, f"ledger estimates of this build not in the PDF (stale PDF?): {absent[:10]}"
