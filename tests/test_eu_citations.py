@@ -134,3 +134,18 @@ def test_check_flows_unknown_city():
 def test_check_nodes_bad(bad, match):
     with pytest.raises(BookInputError, match=match):
         euc.check_nodes(bad)
+
+
+# ----------------------------------------------------------------------------- bad-input matrix
+from badinput import BI, case_list, f, matrix_test  # noqa: E402
+
+CASES, c = case_list()
+c("book.datasets.eu_citations.check_flows", "negative count",
+  lambda: f("book.datasets.eu_citations.check_flows")(F.assign(count=[3, -1, 2])), BI, "negative")
+c("book.datasets.eu_citations.check_flows", "unknown city id",
+  lambda: f("book.datasets.eu_citations.check_flows")(F.assign(cited=["A", "Zurich", "A"]), nodes=N),
+  BI, "not in nodes")
+c("book.datasets.eu_citations.check_nodes", "missing coordinates",
+  lambda: f("book.datasets.eu_citations.check_nodes")(N.assign(lat=[48.86, np.nan])), BI,
+  "missing or non-numeric lat")
+test_bad_input = matrix_test(CASES)

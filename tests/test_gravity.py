@@ -170,3 +170,31 @@ def test_bad_inputs():
         grav.decay_curve(grav.ppml(grav.pair_frame(fl, nodes)), [0, 10])
     with pytest.raises(BookInputError, match="localisation"):
         grav.field_adjusted(pd.DataFrame({"x": [1]}))
+
+
+# ----------------------------------------------------------------------------- bad-input matrix
+from badinput import BI, case_list, f, matrix_test  # noqa: E402
+
+CASES, c = case_list()
+_FR = grav.pair_frame(FLOWS, NODES)
+c("book.gravity.localisation", "negative count",
+  lambda: f("book.gravity.localisation")(FLOWS.assign(count=[5, -2, 1, 1, 1, 1, 3])), BI, "negative")
+c("book.gravity.localisation", "city without country",
+  lambda: f("book.gravity.localisation")(FLOWS, COUNTRY.drop("C")), BI, "no country")
+c("book.gravity.field_adjusted", "not a localisation table",
+  lambda: f("book.gravity.field_adjusted")(pd.DataFrame({"x": [1]})), BI, "localisation")
+c("book.gravity.great_circle_km", "projected metres",
+  lambda: f("book.gravity.great_circle_km")(500000, 0, 1, 0), BI, "outside")
+c("book.gravity.pair_frame", "unknown city id",
+  lambda: f("book.gravity.pair_frame")(FLOWS.assign(cited=["A", "B", "Z", "A", "B", "B", "C"]), NODES),
+  BI, "not in nodes")
+c("book.gravity.pair_frame", "missing coordinates",
+  lambda: f("book.gravity.pair_frame")(FLOWS, NODES.assign(lat=[0, np.nan, 0])), BI, "missing or non-numeric lat")
+c("book.gravity.ppml", "constant regressor",
+  lambda: f("book.gravity.ppml")(_FR.assign(same_country=1.0)), BI, "constant")
+c("book.gravity.ppml_glm", "negative counts",
+  lambda: f("book.gravity.ppml_glm")(_FR.assign(count=-_FR["count"])), BI, "non-negative counts")
+c("book.gravity.decay_curve", "zero distance",
+  lambda: f("book.gravity.decay_curve")(grav.GravityResult(pd.Series({"log_dist": -0.5}), pd.Series({"log_dist": 0.1}), 10, 0, 0.0, "hetero"), [0, 10]),
+  BI, "positive")
+test_bad_input = matrix_test(CASES)
