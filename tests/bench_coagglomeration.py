@@ -3,8 +3,8 @@
 Real data: CBP 2019, 933 metro/micro areas (CBSAs) x all NAICS industries at one digit level
 (3-digit: 86 industries, 3,655 pairs ... 6-digit: about 1,000 industries, half a million
 pairs), employment with the 225 withheld cells dropped, x = each CBSA's share of total
-employment. The timed call is ``book.measures.coagglomeration`` (validation, pivot, one sparse
-product S'S, rank-one corrections) returning the full I x I matrix. For contrast, a loop over
+employment. The timed call is ``book.measures.coagglomeration`` (validation, pivot, one matrix
+product S'S, dense BLAS or scipy.sparse, rank-one corrections) returning the full I x I matrix. For contrast, a loop over
 pairs (one NumPy dot product per pair on the same dense share matrix) runs at the 3- and
 4-digit levels. Each (method, level) runs in a fresh process (tools/bench_report.run_child);
 results go to ``_build/bench/coagglomeration.json`` and ``make bench`` writes the report.
@@ -46,7 +46,7 @@ print(json.dumps({{"seconds": dt, "peak_MiB": rss(), "baseline_MiB": base,
 
 METHODS = {
     "vectorised": dict(
-        label="book.measures.coagglomeration (one sparse product)",
+        label="book.measures.coagglomeration (one matrix product)",
         complexity=(
             "The product S'S costs O(nnz(S) x mean industries per area) and the rank-one "
             "corrections O(I^2), so time should grow about as I^2 for the full matrix once the "

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
+from badinput import BI, case_list, matrix_test
 
 import book
 from book import measures as meas
@@ -164,3 +165,28 @@ def test_sparse_path_matches_pair_loop():
     ref = _pair_loop(E, (x / x.sum()).to_numpy())
     np.testing.assert_allclose(got.loc[ref.index, ref.columns].to_numpy(), ref.to_numpy(),
                                rtol=1e-10, atol=1e-13)
+
+
+# ----------------------------------------------------------------------------- the bad-input matrix
+CASES, c = case_list()
+_F = "book.measures.coagglomeration"
+c(_F, "negative employment",
+  lambda: meas.coagglomeration(_small().assign(employment=[6, -4, 2, 4, 2, 2])), BI, r"negative")
+c(_F, "withheld cells as NaN",
+  lambda: meas.coagglomeration(_small().assign(employment=[6, np.nan, 2, 4, 2, 2])), BI,
+  r"suppressed cells")
+c(_F, "mixed NAICS levels",
+  lambda: meas.coagglomeration(pd.DataFrame({"region": list("AABBCC"),
+                                             "industry": ["31", "311"] * 3,
+                                             "employment": [6, 4, 2, 4, 2, 2]})),
+  BI, r"mix levels")
+c(_F, "x with other region codes",
+  lambda: meas.coagglomeration(_small(), x=pd.Series({"a": 1.0, "b": 1.0, "c": 1.0})), BI,
+  r"lacks 3 region")
+c(_F, "all-zero region without x",
+  lambda: meas.coagglomeration(pd.concat([_small(), pd.DataFrame(
+      {"region": ["D", "D"], "industry": ["1", "2"], "employment": [0, 0]})])), BI, r"zero total")
+c(_F, "all activity in one region",
+  lambda: meas.coagglomeration(_small(), x=pd.Series({"A": 1.0, "B": 0.0, "C": 0.0})), BI,
+  r"one region")
+test_bad_input = matrix_test(CASES)
