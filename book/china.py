@@ -67,16 +67,26 @@ _ALIASES = {"yunan": 53, "nei mongol": 15, "neimenggu": 15, "xizang": 54,
             "xinjiang uyghur": 65}
 
 
-def provinces() -> pd.DataFrame:
+def provinces(belt: str | None = None) -> pd.DataFrame:
     """The 31 provinces: ``code`` (GB/T 2260, int), ``province_zh`` (short Chinese name),
     ``province_zh_full``, ``province`` (English), ``region3`` (east/central/west, NBS after
     2000), ``region4`` (east/central/west/northeast, NBS 2011), ``label`` ("广东 Guangdong").
+
+    Parameters
+    ----------
+    belt : {"east", "central", "west"}, optional
+        Keep only the provinces of one NBS belt (``region3``).
 
     A fresh copy each call, sorted by code.
     """
     df = pd.DataFrame(_ROWS, columns=["code", "province_zh", "province_zh_full", "province",
                                       "region3", "region4"])
     df["label"] = df["province_zh"] + " " + df["province"]
+    if belt is not None:
+        if belt not in ("east", "central", "west"):
+            raise BookInputError(f"belt must be 'east', 'central' or 'west' (the NBS three "
+                                 f"belts), got {belt!r}; the northeast is in region4 only.")
+        df = df[df["region3"] == belt].reset_index(drop=True)
     return df
 
 

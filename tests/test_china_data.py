@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from badinput import BI, DI, case_list, f, matrix_test
 
 from book import china, data
 from book.datasets import china_panel
@@ -44,16 +45,19 @@ def test_vendored_files_verify(dataset_id):
 
 
 def test_changed_vendored_file_is_refused(tmp_path, monkeypatch):
-    """A vendored copy that does not hash to the registry's sha256 is refused."""
+    """A vendored copy that no longer hashes to the registry's sha256 is refused."""
     import book.data as bd
 
-    e = data.entry("cn_sector_gdp")
-    bad = tmp_path / "carbonemission-china.csv"
+    spec = data.entry("cn_sector_gdp").files["carbonemission-china.csv"]
+    bad = tmp_path / spec["path"]
+    bad.parent.mkdir(parents=True)
     bad.write_text("Year,Location\n1998,Beijing\n")
-    monkeypatch.setattr(bd, "ROOT", tmp_path.parent.parent.parent)  # path no longer found
-    with pytest.raises(Exception, match="missing|vendored|sha|changed"):
+    monkeypatch.setattr(bd, "ROOT", tmp_path)
+    with pytest.raises(DataIntegrityError, match="changed"):
         bd.fetch("cn_sector_gdp", "carbonemission-china.csv")
-    assert e.files
+    (tmp_path / spec["path"]).unlink()
+    with pytest.raises(bd.DataUnavailableError, match="missing"):
+        bd.fetch("cn_sector_gdp", "carbonemission-china.csv")
 
 
 # ----------------------------------------------------------------------------- province panel
@@ -178,6 +182,8 @@ def test_province_table():
     assert t["region4"].value_counts().to_dict() == {"west": 12, "east": 10, "central": 6,
                                                      "northeast": 3}
     assert t.set_index("code").loc[44, "label"] == "广东 Guangdong"
+    assert china.provinces("central")["province"].tolist() == [
+        "Shanxi", "Jilin", "Heilongjiang", "Anhui", "Jiangxi", "Henan", "Hubei", "Hunan"]
 
 
 def test_match_provinces_spellings():
@@ -222,3 +228,28 @@ def test_specialisation_known_answer_and_bad_inputs():
         china.specialisation([[0.5, 0.5]], [0.0, 1.0])
     with pytest.raises(BookInputError, match="missing"):
         china.specialisation([[np.nan, 0.5]], [0.5, 0.5])
+
+
+# ----------------------------------------------------------------------------- bad-input matrix
+CASES, c = case_list()
+c("book.china.provinces", "unknown belt", lambda: f("book.china.provinces")("northeast"), BI,
+  r"belt must be")
+c("book.china.match_provinces", "Hong Kong is not a province",
+  lambda: f("book.china.match_provinces")(["Guangdong", "Hong Kong"]), BI,
+  r"not one of the 31 mainland provinces")
+c("book.china.sector_diversity", "negative share",
+  lambda: f("book.china.sector_diversity")([[-0.1, 0.6, 0.5]]), BI, r"non-negative")
+c("book.china.specialisation", "reference of another length",
+  lambda: f("book.china.specialisation")([[0.5, 0.5]], [0.2, 0.3, 0.5]), BI,
+  r"reference shares")
+c("book.datasets.china_panel.national_cpi", "no base year",
+  lambda: f("book.datasets.china_panel.national_cpi")(pd.DataFrame({1996: [0.9] * 31})), BI,
+  r"base year 1997")
+c("book.datasets.china_panel.national_cpi", "provincial, not national",
+  lambda: f("book.datasets.china_panel.national_cpi")(
+      pd.DataFrame({1996: np.linspace(0.8, 1.2, 31), 1997: [1.0] * 31})), DI,
+  r"not one repeated national series")
+c("book.datasets.china_panel.merge_split_provinces", "missing column",
+  lambda: f("book.datasets.china_panel.merge_split_provinces")(
+      pd.DataFrame({"code": [50, 51], "year": [2000, 2000]}), ["gdp"]), BI, r"missing")
+test_bad_input = matrix_test(CASES)

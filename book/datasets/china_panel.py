@@ -83,6 +83,9 @@ def national_cpi(cpi_sheet: pd.DataFrame) -> pd.Series:
     cross-province median of each year is that national series; the function checks that at
     least 25 of the 31 rows agree with it to 1e-6 in every year.
     """
+    if not isinstance(cpi_sheet, pd.DataFrame) or CPI_BASE_YEAR not in cpi_sheet.columns:
+        raise BookInputError(f"national_cpi needs the price sheet as a DataFrame with one column "
+                             f"per year including the base year {CPI_BASE_YEAR}.")
     med = cpi_sheet.median(axis=0)
     agree = (cpi_sheet.sub(med, axis=1).abs() < 1e-6).sum(axis=0)
     if (agree < 25).any():
