@@ -87,3 +87,25 @@ def test_bad_inputs(gdf):
         import pandas as pd
 
         contiguity_weights(pd.concat([gdf, gdf.iloc[[0]]]))
+
+
+# ----------------------------------------------------------------- bad-input matrix (the gate)
+from badinput import BI, DI, case_list, f, matrix_test  # noqa: E402
+
+CASES, c = case_list()
+_CW = "book.datasets.china_geometry.contiguity_weights"
+
+
+def _geo():
+    return data.load("cn_province_geometry")
+
+
+c(_CW, "province not in the polygons", lambda: f(_CW)(_geo(), order=list(_geo()["code"]) + [81]),
+  BI, r"not in the polygons: \[81\]")
+c(_CW, "panel lacks provinces", lambda: f(_CW)(_geo(), order=[11, 12]), BI,
+  r"polygons not in the panel")
+c(_CW, "stacked panel ids", lambda: f(_CW)(_geo(), order=list(_geo()["code"]) * 2), BI,
+  r"repeats ids")
+c(_CW, "no id column", lambda: f(_CW)(_geo(), id_col="name"), BI, r"no id column 'name'")
+c(_CW, "island left", lambda: f(_CW)(_geo(), extra_links=()), DI, r"without neighbours")
+test_bad_input = matrix_test(CASES)

@@ -176,3 +176,27 @@ def test_pim_not_a_frame_and_growth_bad_inputs():
         initial_growth([0.0, 1.0, 2.0], 2)
     with pytest.raises(BookInputError, match="positive integer"):
         initial_growth([1.0, 2.0], 0)
+
+
+# ----------------------------------------------------------------- bad-input matrix (the gate)
+from badinput import BI, case_list, f, matrix_test  # noqa: E402
+
+CASES, c = case_list()
+_PIM = "book.capital_stock.perpetual_inventory"
+_TOY = pd.DataFrame({"p": ["a"] * 3, "t": [2000, 2001, 2002], "i": [10.0, 11.0, 12.1]})
+c(_PIM, "negative flow", lambda: f(_PIM)(_TOY.assign(i=[10.0, -1.0, 12.1]), id_col="p",
+                                          time="t", flow="i", g=0.1), BI, r"is negative")
+c(_PIM, "missing year", lambda: f(_PIM)(_TOY.assign(t=[2000, 2001, 2003]), id_col="p",
+                                         time="t", flow="i", g=0.1), BI,
+  r"missing year after 2001")
+c(_PIM, "numbers as text", lambda: f(_PIM)(_TOY.assign(i=["10", "x", "12"]), id_col="p",
+                                            time="t", flow="i", g=0.1), BI, r"non-numeric")
+c(_PIM, "delta out of range", lambda: f(_PIM)(_TOY, id_col="p", time="t", flow="i",
+                                               delta=1.5), BI, r"delta")
+c(_PIM, "unknown column", lambda: f(_PIM)(_TOY, id_col="p", time="t", flow="x"), BI,
+  r"lacks column")
+_IG = "book.capital_stock.initial_growth"
+c(_IG, "too short", lambda: f(_IG)([1.0, 2.0], 5), BI, r"at least years \+ 1")
+c(_IG, "zero flow", lambda: f(_IG)([0.0, 1.0, 2.0], 2), BI, r"positive and finite")
+c(_IG, "years not an int", lambda: f(_IG)([1.0, 2.0, 3.0], 1.5), BI, r"positive integer")
+test_bad_input = matrix_test(CASES)
