@@ -162,3 +162,39 @@ def test_cross_section(cbp):
         C.cross_section(cbp, 2011, 7)
     with pytest.raises(BookInputError, match="no rows"):
         C.cross_section(cbp, 2011, 4, prefix="0")
+
+
+# --- bad-input matrix cases (gathered by tests/test_bad_inputs.py) --------------------------
+from badinput import BI, DI, DU, case_list, f, matrix_test  # noqa: E402
+
+CASES, c = case_list()
+Q = "book.datasets.cbp_state_naics"
+c(f"{Q}.vintage_of", "year out of range", lambda: f(f"{Q}.vintage_of")(1999), BI, r"2000-2011")
+c(f"{Q}.vintage_of", "year as text", lambda: f(f"{Q}.vintage_of")("2005"), BI, r"must be an int")
+c(f"{Q}.tidy", "negative employment", lambda: f(f"{Q}.tidy")(_raw(emp=["-5", "0"])), DI,
+  r"negative")
+c(f"{Q}.tidy", "unknown flag", lambda: f(f"{Q}.tidy")(_raw(empflag=["", "Z"])), DI,
+  r"unknown CBP disclosure flag")
+c(f"{Q}.read_cbp_state_naics", "missing file",
+  lambda tmp_path, monkeypatch: f(f"{Q}.read_cbp_state_naics")(tmp_path / "none.tar.xz"), DU,
+  r"none\.tar\.xz")
+c(f"{Q}.fill_suppressed", "all rows suppressed",
+  lambda: f(f"{Q}.fill_suppressed")(_rows().iloc[1:]), BI, r"all 3 rows are suppressed")
+c(f"{Q}.fill_suppressed", "negative employment",
+  lambda: f(f"{Q}.fill_suppressed")(_rows(emp=[-5.0, np.nan, np.nan, np.nan])), BI,
+  r"non-negative")
+c(f"{Q}.fill_suppressed", "unknown rule", lambda: f(f"{Q}.fill_suppressed")(_rows(), "zero"), BI,
+  r"how must be")
+_MISMATCH = pd.DataFrame({"state_fips": ["01", "01"], "naics": ["311", "312"], "level": [3, 3],
+                          "year": [2004, 2006], "emp": [1.0, 2.0], "est": [1, 1],
+                          "suppressed": [False, False], "emp_lo": [1.0, 2.0],
+                          "emp_hi": [1.0, 2.0]})
+c(f"{Q}.span_table", "mismatched industry codes",
+  lambda: f(f"{Q}.span_table")(_MISMATCH, 2004, 2006, 3), BI, r"industry codes do not match")
+c(f"{Q}.span_table", "span crosses a vintage",
+  lambda: f(f"{Q}.span_table")(_MISMATCH, 2006, 2009, 3), BI, r"one vintage")
+c(f"{Q}.cross_section", "bad level",
+  lambda: f(f"{Q}.cross_section")(_MISMATCH, 2004, 7), BI, r"level must be")
+c(f"{Q}.cross_section", "no rows", lambda: f(f"{Q}.cross_section")(_MISMATCH, 2005, 3), BI,
+  r"no rows")
+test_bad_input = matrix_test(CASES)

@@ -134,3 +134,27 @@ def test_from_cbp_state_naics():
         from_cbp_state_naics(cbp, 2006, 2009)
     with pytest.raises(BookInputError, match="how='drop'"):
         from_cbp_state_naics(cbp, 2003, 2007, how="drop")
+
+
+# --- bad-input matrix cases (gathered by tests/test_bad_inputs.py) --------------------------
+from badinput import BI, case_list, f, matrix_test  # noqa: E402
+
+CASES, c = case_list()
+
+
+def _v():
+    df, _ = simulate_city_economy(n_cities=12, n_industries=8, rng_offset=12)
+    return gkss_variables(df, top_n=None)
+
+
+c("book.glaeser.gkss_fixed_effects", "unknown effects",
+  lambda: f("book.glaeser.gkss_fixed_effects")(_v(), effects="year"), BI, r"effects must be")
+c("book.glaeser.gkss_fixed_effects", "too few clusters",
+  lambda: f("book.glaeser.gkss_fixed_effects")(_v().query("city < 'c005'")), BI, r"clusters")
+c("book.glaeser.from_cbp_state_naics", "drop rule",
+  lambda: f("book.glaeser.from_cbp_state_naics")(pd.DataFrame(), 2003, 2007, how="drop"), BI,
+  r"how='drop'")
+c("book.glaeser.from_cbp_state_naics", "span across vintages",
+  lambda: f("book.glaeser.from_cbp_state_naics")(pd.DataFrame(), 2006, 2009), BI,
+  r"one vintage")
+test_bad_input = matrix_test(CASES)

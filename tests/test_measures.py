@@ -220,3 +220,24 @@ def test_eg_regions_bad_inputs():
         M.ellison_glaeser_regions(tab, H, region_shares=x.iloc[:2] / x.iloc[:2].sum())
     with pytest.raises(BookInputError, match="Series"):
         M.ellison_glaeser_regions(tab, H.to_numpy())
+
+
+# --- bad-input matrix cases for the region-level EG functions ------------------------------
+from badinput import BI, case_list, f, matrix_test  # noqa: E402
+
+CASES, c = case_list()
+_P, _X = _equal_plants()
+_TAB = _P.groupby(["region", "industry"], as_index=False)["employment"].sum()
+_H = pd.Series({"a": 0.125, "b": 1 / 6})
+c("book.measures.ellison_glaeser_regions", "negative employment",
+  lambda: f("book.measures.ellison_glaeser_regions")(_TAB.assign(employment=-_TAB.employment),
+                                                     _H), BI, r"negative")
+c("book.measures.ellison_glaeser_regions", "mismatched industry codes",
+  lambda: f("book.measures.ellison_glaeser_regions")(_TAB, _H.rename({"b": "B"})), BI,
+  r"lacks industry")
+c("book.measures.herfindahl_from_counts", "zero establishments",
+  lambda: f("book.measures.herfindahl_from_counts")([0, 3]), BI, r">= 1")
+c("book.measures.dartboard_equal_plants", "one plant",
+  lambda: f("book.measures.dartboard_equal_plants")(1, [0.5, 0.5], 5, book.rng()), BI,
+  r"n_plants must be an int >= 2")
+test_bad_input = matrix_test(CASES)
