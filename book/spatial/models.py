@@ -127,7 +127,10 @@ class SpatialResult:
 
         Returns
         -------
-        DataFrame with rows (variable, effect) and columns estimate, sd, z, p, lo95, hi95.
+        DataFrame with rows (variable, effect) and columns estimate, sd, z, p, p_normal, lo95,
+        hi95 (SAR / SDM also draws and redrawn; see :func:`effects_inference`). For OLS / SEM /
+        SLX the effects are linear in the coefficients: p = p_normal and the interval is
+        estimate +- 1.96 sd.
         """
         from scipy.stats import norm
 
@@ -159,8 +162,9 @@ class SpatialResult:
             for kind, (ix, est) in parts.items():
                 sd = float(np.sqrt(cov[np.ix_(ix, ix)].sum())) if ix else 0.0
                 z = est / sd if sd > 0 else np.nan
+                pn = float(2 * norm.sf(abs(z))) if sd > 0 else np.nan
                 rows.append({"variable": v, "effect": kind, "estimate": float(est), "sd": sd,
-                             "z": float(z), "p": float(2 * norm.sf(abs(z))) if sd > 0 else np.nan,
+                             "z": float(z), "p": pn, "p_normal": pn,
                              "lo95": float(est - 1.959963984540054 * sd),
                              "hi95": float(est + 1.959963984540054 * sd)})
         if not inference:

@@ -304,6 +304,8 @@ def rho_interval(w) -> tuple[float, float]:
                                        maxiter=5000, tol=1e-8)[0]))
         lmin = float(np.real(spla.eigs(W, k=1, which="SR", return_eigenvectors=False,
                                        maxiter=5000, tol=1e-8)[0]))
+    if W.data.min() >= 0 and np.allclose(np.asarray(W.sum(axis=1)).ravel(), 1.0):
+        lmax = 1.0  # row-stochastic: exactly 1 (Perron-Frobenius), not 1 - 1e-16
     if not (lmin < 0 < lmax):
         raise BookInputError(f"W's extreme real eigenvalues ({lmin:.3g}, {lmax:.3g}) do not "
                              "bracket 0; use a weights matrix with zero diagonal.")
