@@ -27,6 +27,7 @@ from .validate import (
     require_columns,
     require_positive,
     require_same_length,
+    require_varies,
 )
 
 
@@ -76,7 +77,25 @@ class BetaResult:
         return d
 
 
+def _pair_by_label(y0, yT):
+    """Two pandas Series are paired by their index labels, never by position."""
+    if isinstance(y0, pd.Series) and isinstance(yT, pd.Series):
+        for name, s in (("y0", y0), ("yT", yT)):
+            dup = s.index[s.index.duplicated()].unique().tolist()
+            if dup:
+                raise BookInputError(f"{name} has duplicated region labels {dup[:5]}; one value "
+                                     "per region.")
+        a, b = set(y0.index), set(yT.index)
+        if a != b:
+            raise BookInputError(
+                f"y0 and yT cover different regions: only in y0 {sorted(map(str, a - b))[:5]}, "
+                f"only in yT {sorted(map(str, b - a))[:5]}; they are paired by index label.")
+        yT = yT.loc[y0.index]
+    return y0, yT
+
+
 def _inputs(y0, yT, T):
+    y0, yT = _pair_by_label(y0, yT)
     y0 = require_positive(as_1d_float(y0, "y0"), "y0 (initial income)")
     yT = require_positive(as_1d_float(yT, "yT"), "yT (final income)")
     n = require_same_length(y0=y0, yT=yT)
@@ -89,6 +108,7 @@ def _inputs(y0, yT, T):
                              "pass end year minus start year.")
     if n < 3:
         raise BookInputError("a convergence regression needs at least 3 regions.")
+    require_varies(y0, "y0 (initial income)", "a convergence slope")
     return np.log(y0), np.log(yT / y0) / T, T, n
 
 
@@ -231,5 +251,8 @@ def sigma_series(df: pd.DataFrame, *, region="state", time="year", value="income
     BSM (1992, fig. 3). A balanced panel is required.
     """
     w = wide_panel(df, region, time, value)
+    if len(w) < 2:
+        raise BookInputError(f"sigma-convergence needs at least two regions (a dispersion of one "
+                             f"value is undefined), got {len(w)}.")
     require_positive(w.to_numpy().ravel(), value)
     return np.log(w).std(axis=0, ddof=1).rename("sigma")

@@ -243,10 +243,16 @@ def ellison_glaeser(plants: pd.DataFrame, region: str = "region", industry: str 
     -------
     EGResult
         ``table`` indexed by industry with n_plants, H (plant Herfindahl), G (EG raw
-        concentration), gamma (EG 1997), G_ms and gamma_ms (Maurel-Sedillot 1999).
+        concentration), gamma (EG 1997), G_ms and gamma_ms (Maurel-Sedillot 1999). All
+        activity in one region (a region share of 1) raises: gamma divides by
+        :math:`1-\\sum_r x_r^2=0`.
     """
     x = _plants(plants, region, industry, size, region_shares)
     sum_x2 = float((x**2).sum())
+    if sum_x2 >= 1 - 1e-12:
+        raise BookInputError("all aggregate activity is in one region (a region share of 1): "
+                             "G and gamma divide by 1 - sum x_r^2 = 0. Use at least two regions "
+                             "with activity.")
     rows = {}
     for ind, grp in plants.groupby(industry, observed=True, sort=True):
         e = grp[size].to_numpy(dtype=float)

@@ -370,6 +370,11 @@ for fn in ("beta_ols", "beta_nls"):
     c(q, "length mismatch", lambda q=q: f(q)([1, 2, 3, 4], [2, 3, 4], 10), BI, r"length mismatch")
     c(q, "T < 1", lambda q=q: f(q)([1, 2, 3, 4], [2, 3, 4, 5], 0), BI, r"T must be a positive")
     c(q, "T text", lambda q=q: f(q)([1, 2, 3, 4], [2, 3, 4, 5], "ten"), BI, r"T must be the period")
+    c(q, "series with different regions", lambda q=q: f(q)(
+        pd.Series([1.0, 2, 3], index=list("abc")), pd.Series([2.0, 3, 4], index=list("abd")), 10),
+      BI, r"cover different regions")
+    c(q, "constant initial income", lambda q=q: f(q)([2.0] * 4, [2, 3, 4, 5], 10), BI,
+      r"y0 \(initial income\) is constant")
     c(q, "text incomes", lambda q=q: f(q)(["1", "2", "3"], [2, 3, 4], 10), BI,
       r"numbers stored as text")
     c(q, "two regions", lambda q=q: f(q)([1, 2], [2, 3], 10), BI, r"at least 3 regions")
@@ -399,6 +404,8 @@ c(f"{CV}.beta_by_period", "no periods", lambda: f(f"{CV}.beta_by_period")(INCOME
 c(f"{CV}.sigma_series", "zero income", lambda: f(f"{CV}.sigma_series")(
     INCOME().assign(income=lambda d: d.income.where(d.index != 0, 0.0))), BI, r"non-positive")
 c(f"{CV}.sigma_series", "empty", lambda: f(f"{CV}.sigma_series")(INCOME().iloc[:0]), BI, r"empty")
+c(f"{CV}.sigma_series", "one region", lambda: f(f"{CV}.sigma_series")(
+    INCOME().query("state == 'A'")), BI, r"at least two regions")
 
 # --- book.measures -----------------------------------------------------------------------
 M = "book.measures"
@@ -431,6 +438,9 @@ for fn in ("ellison_glaeser", "maurel_sedillot"):
         PLANTS(), region_shares=pd.Series({"a": 0.5, "b": 0.5, "c": 0.5})), BI, r"must sum to 1")
     c(q, "nan size", lambda q=q: f(q)(PLANTS().assign(employment=NAN)), BI, r"missing")
     c(q, "empty", lambda q=q: f(q)(PLANTS().iloc[:0]), BI, r"empty")
+    c(q, "a region share of 1", lambda q=q: f(q)(
+        PLANTS(), region_shares=pd.Series({"a": 1.0, "b": 0.0, "c": 0.0})), BI,
+      r"all aggregate activity is in one region")
 c(f"{M}.dartboard", "one plant", lambda: f(f"{M}.dartboard")([1.0], [0.5, 0.5], 5, book.rng()),
   BI, r"at least two plants")
 c(f"{M}.dartboard", "shares not summing to 1", lambda: f(f"{M}.dartboard")(

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import book
-from book import convergence as cv
+from book import convergence as conv
 from book.errors import BookInputError
 
 
@@ -21,14 +21,14 @@ def simulate(beta, T=40, n=200, noise=0.002, offset=0):
 @pytest.mark.parametrize("beta", [0.005, 0.02, 0.05])
 def test_nls_recovers_known_beta(beta):
     y0, yT, T = simulate(beta)
-    r = cv.beta_nls(y0, yT, T)
+    r = conv.beta_nls(y0, yT, T)
     assert abs(r.beta - beta) < 4 * r.beta_se
     assert abs(r.beta - beta) < 0.003
 
 
 def test_nls_exact_without_noise():
     y0, yT, T = simulate(0.02, noise=0.0)
-    r = cv.beta_nls(y0, yT, T)
+    r = conv.beta_nls(y0, yT, T)
     assert r.beta == pytest.approx(0.02, abs=1e-8)
     assert r.r2 == pytest.approx(1.0)
 
@@ -36,7 +36,7 @@ def test_nls_exact_without_noise():
 def test_ols_and_nls_agree():
     # one cross-section: the linear form is a re-parametrisation, so the betas coincide
     y0, yT, T = simulate(0.01, T=10)
-    a, b = cv.beta_nls(y0, yT, T), cv.beta_ols(y0, yT, T)
+    a, b = conv.beta_nls(y0, yT, T), conv.beta_ols(y0, yT, T)
     assert a.beta == pytest.approx(b.beta, rel=1e-5)
     assert a.slope == pytest.approx(b.slope, rel=1e-5)
     # and for small beta*T the slope is about -beta
@@ -44,15 +44,15 @@ def test_ols_and_nls_agree():
 
 
 def test_half_life():
-    assert cv.half_life(np.log(2) / 35) == pytest.approx(35)
+    assert conv.half_life(np.log(2) / 35) == pytest.approx(35)
     with pytest.raises(BookInputError, match="beta > 0"):
-        cv.half_life(-0.01)
+        conv.half_life(-0.01)
 
 
 def test_sigma_series_known():
     df = pd.DataFrame({"state": ["a", "b", "a", "b"], "year": [1, 1, 2, 2],
                        "income": [1.0, np.e**2, 1.0, np.e]})
-    s = cv.sigma_series(df)
+    s = conv.sigma_series(df)
     assert s[1] == pytest.approx(np.std([0, 2], ddof=1))
     assert s[2] == pytest.approx(np.std([0, 1], ddof=1))
 
@@ -69,7 +69,7 @@ def test_sigma_series_known():
     (dict(y0=[1, 2], yT=[1, 2], T=10), "at least 3"),
     (dict(y0=[], yT=[], T=10), "empty"),
 ])
-@pytest.mark.parametrize("fn", [cv.beta_nls, cv.beta_ols])
+@pytest.mark.parametrize("fn", [conv.beta_nls, conv.beta_ols])
 def test_bad_inputs(fn, kwargs, msg):
     with pytest.raises(BookInputError, match=msg):
         fn(**kwargs)
@@ -78,16 +78,27 @@ def test_bad_inputs(fn, kwargs, msg):
 def test_panel_checks():
     df = pd.DataFrame({"state": ["a", "a", "b"], "year": [1, 2, 1], "income": [1.0, 2.0, 3.0]})
     with pytest.raises(BookInputError, match="unbalanced"):
-        cv.sigma_series(df)
+        conv.sigma_series(df)
     dup = pd.concat([df, df.iloc[[0]]])
     with pytest.raises(BookInputError, match="duplicated"):
-        cv.sigma_series(dup)
+        conv.sigma_series(dup)
     with pytest.raises(BookInputError, match="lacks column"):
-        cv.sigma_series(df.rename(columns={"income": "y"}))
+        conv.sigma_series(df.rename(columns={"income": "y"}))
     full = pd.DataFrame({"state": list("aabbcc"), "year": [1, 2] * 3, "income": [1.0, 2, 3, 4, 5, 6]})
     with pytest.raises(BookInputError, match="not in the data"):
-        cv.beta_by_period(full, [(1, 3)])
+        conv.beta_by_period(full, [(1, 3)])
     with pytest.raises(BookInputError, match="end must be after"):
-        cv.beta_by_period(full, [(2, 1)])
+        conv.beta_by_period(full, [(2, 1)])
     with pytest.raises(BookInputError, match="method"):
-        cv.beta_by_period(full, [(1, 2)], method="gmm")
+        conv.beta_by_period(full, [(1, 2)], method="gmm")
+
+
+def test_series_are_paired_by_label_not_position():
+    """issue 11: two Series in different orders were paired by position."""
+    import pandas as pd
+
+    y0 = pd.Series([1.0, 2.0, 4.0, 8.0], index=list("abcd"))
+    yT = pd.Series([3.0, 4.0, 6.0, 9.0], index=list("abcd"))
+    a = conv.beta_ols(y0, yT, 10)
+    b = conv.beta_ols(y0, yT.iloc[::-1], 10)
+    assert a.beta == b.beta

@@ -241,3 +241,4 @@ c("book.measures.dartboard_equal_plants", "one plant",
   lambda: f("book.measures.dartboard_equal_plants")(1, [0.5, 0.5], 5, book.rng()), BI,
   r"n_plants must be an int >= 2")
 test_bad_input = matrix_test(CASES)
+
