@@ -333,6 +333,24 @@ def _ledger_text():
 c(f"{L}.Ledger", "record text", _ledger_text, LE, r"must be a number")
 
 
+def _ledger_numeric_text():
+    lg = _ledger()
+    lg.record(next(iter(lg.targets)), ours="0.018")
+
+
+c(f"{L}.Ledger", "record numeric text", _ledger_numeric_text, LE, r"must be a number, got '0.018'")
+
+
+def _ledger_se(se):
+    lg = _ledger()
+    lg.record(next(iter(lg.targets)), ours=0.5, se=se)
+
+
+c(f"{L}.Ledger", "record NaN se", lambda: _ledger_se(NAN), LE, r"se for .* must be a finite number >= 0")
+c(f"{L}.Ledger", "record negative se", lambda: _ledger_se(-1.0), LE,
+  r"se for .* must be a finite number >= 0")
+
+
 def _ledger_twice():
     lg = _ledger()
     t = next(iter(lg.targets))
