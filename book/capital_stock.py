@@ -6,10 +6,12 @@ The perpetual-inventory method (PIM) accumulates a deflated flow into a stock,
 
 and starts it with the steady-state rule :math:`K_{i0} = I_{i0} / (g_i + \\delta)`, where
 :math:`g_i` is the growth rate of the real flow (Griliches 1980; Hall & Mairesse 1995 for R&D).
-For Chinese provinces :cite:t:`zhang2004capital` (张军、吴桂英、张吉鹏, 经济研究 2004) use gross
-fixed capital formation, the investment price index and a depreciation rate of
-:data:`DELTA_CAPITAL` = 9.6 %; R&D stocks are conventionally depreciated at
-:data:`DELTA_RD` = 15 % (Griliches; Wu Yanbing's Chinese provincial R&D stocks).
+For Chinese provinces Zhang, Wu & Zhang (2004; 张军、吴桂英、张吉鹏, 经济研究 2004(10),
+35-44) use gross fixed capital formation, the investment price index and a depreciation rate
+of :data:`DELTA_CAPITAL` = 9.6 % (their initial 1952 stock is investment divided by 10 %, a
+special case of the rule above); R&D stocks are conventionally depreciated at
+:data:`DELTA_RD` = 15 % (the Griliches convention, common in Chinese provincial R&D-stock
+studies).
 
 No well-kept Python package implements the PIM with these conventions (it is a one-line
 recursion), so it is written here, validated, and unit-tested against a hand-computed case.
