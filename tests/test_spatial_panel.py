@@ -156,6 +156,9 @@ c(f"{P}.panel_models", "x empty", lambda: f(f"{P}.panel_models")(
 c(f"{P}.panel_models", "absorbed regressor", lambda: f(f"{P}.panel_models")(
     PANEL(z=np.repeat(np.arange(9.0), 1)[np.tile(np.arange(9), 3)]), y="y", x=["x1", "z"],
     entity="rid", time="year"), BI, r"'z' does not vary within rid")
+c(f"{P}.panel_models", "regressor absorbed by time effects", lambda: f(f"{P}.panel_models")(
+    PANEL(z=np.repeat([1.0, 2.0, 3.5], 9)), y="y", x=["x1", "z"], entity="rid", time="year"), BI,
+  r"the fixed effects absorb regressor\(s\) \['z'\]")
 c(f"{P}.panel_models", "constant outcome", lambda: f(f"{P}.panel_models")(
     PANEL(y=1.0), y="y", x=["x1"], entity="rid", time="year"), BI, r"y is constant")
 c(f"{P}.stack_by_period", "misaligned ids", lambda: f(f"{P}.stack_by_period")(

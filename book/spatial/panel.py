@@ -124,6 +124,7 @@ def panel_models(df: pd.DataFrame, *, y: str, x: list[str], entity: str, time: s
     """
     import statsmodels.api as sm
     from linearmodels.panel import PanelOLS, PooledOLS, RandomEffects
+    from linearmodels.panel.utility import AbsorbingEffectError
 
     if cov not in ("unadjusted", "clustered"):
         raise BookInputError(f"cov must be 'unadjusted' or 'clustered', got {cov!r}.")
@@ -145,11 +146,17 @@ def panel_models(df: pd.DataFrame, *, y: str, x: list[str], entity: str, time: s
             "random effects": RandomEffects(yy, xc).fit(**kw),
             "two-way FE": PanelOLS(yy, xx, entity_effects=True, time_effects=True).fit(**kw),
         }
-    except ValueError as e:  # linearmodels' absorbed-variable message starts with a blank line
-        msg = " ".join(str(e).split())
-        raise BookInputError(f"panel_models: {msg} Drop the regressor(s) the fixed effects "
-                             "absorb (time-invariant ones for entity effects, common ones for "
-                             "time effects).") from None
+    except (ValueError, AbsorbingEffectError) as e:
+        # linearmodels' absorbed-variable message starts with a blank line; name the columns
+        txt = str(e)
+        tail = txt.split("perfectly collinear after effects are removed:")[-1]
+        cols = [c for c in tail.split("Set drop_absorbed")[0].split() if c in x]
+        what = f"regressor(s) {cols}" if cols else "a regressor"
+        raise BookInputError(
+            f"panel_models: the fixed effects absorb {what}: it does not vary within entities "
+            "(entity effects) or it is common to all entities in each period (time effects), "
+            "so its coefficient is not identified. Drop it or use a model without those "
+            "effects.") from None
     rows = []
     for name, r in fits.items():
         for term in r.params.index:
