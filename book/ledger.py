@@ -37,6 +37,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import numbers
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +56,7 @@ LEDGER_DIR = BUILD / "ledger"
 _TARGET_FIELDS = ("id", "study", "kind", "source", "quantity", "value", "tolerance", "reason")
 #: what a target is; only the first two count as reproductions on the scorecard
 KINDS = {
-    "published": "printed in the study itself (table and page in `source`)",
+    "published": "printed in the study itself (table and page given in the source)",
     "peer": "printed output of another implementation on the same data (e.g. plm, splm)",
     "qualitative": "a sign, significance or regularity the study states in prose",
     "closed-form": "the same model solved two ways (numerical vs closed form)",
@@ -176,12 +177,20 @@ class Ledger:
                               f"{sorted(self.targets)}. Add it to data/published/{self.design}.yaml.")
         if target_id in self._ours:
             raise LedgerError(f"{target_id!r} was already recorded in this ledger.")
-        try:
-            ours = float(ours)
-        except (TypeError, ValueError):
-            raise LedgerError(f"ours for {target_id!r} must be a number, got {ours!r}.") from None
+        if getattr(ours, "ndim", None) == 0 and getattr(ours, "dtype", None) is not None \
+                and ours.dtype.kind in "iuf":
+            ours = ours.item()  # a 0-d numpy array
+        if isinstance(ours, (str, bytes, bool)) or not isinstance(ours, numbers.Real):
+            raise LedgerError(f"ours for {target_id!r} must be a number, got {ours!r} "
+                              f"({type(ours).__name__}); pass the estimate, not its text.")
+        ours = float(ours)
         if not math.isfinite(ours):
             raise LedgerError(f"ours for {target_id!r} is not finite ({ours}); fix the estimate.")
+        if se is not None:
+            if isinstance(se, (str, bytes, bool)) or not isinstance(se, numbers.Real) \
+                    or not math.isfinite(float(se)) or float(se) < 0:
+                raise LedgerError(f"se for {target_id!r} must be a finite number >= 0 or None, "
+                                  f"got {se!r}.")
         self._ours[target_id] = {"ours": ours, "ours_se": None if se is None else float(se),
                                  "note": note}
         return self.row(target_id)

@@ -140,13 +140,15 @@ def scorecard_html(ledger_dir: Path, published_dir: Path, pages: dict | None = N
         out.append("<p><strong>Designs with targets but no rows in this build:</strong> "
                    + ", ".join(e(m) for m in missing) + "</p>")
     # counts by kind
-    out.append("<table class='table scorecard-counts'><thead><tr><th>kind</th><th>what it is</th>"
+    out.append("<table class='table scorecard-counts ledger-table'><thead><tr><th>kind</th><th>what it is</th>"
                "<th>rows</th><th>within tolerance</th><th>outside</th></tr></thead><tbody>")
     for k in _KIND_ORDER:
         sub = df[df["kind"] == k]
         w = int((sub["status"] == "within").sum())
-        out.append(f"<tr><td><a href='#scorecard-{k}'>{k}</a></td><td>{e(KINDS[k])}</td>"
-                   f"<td>{len(sub)}</td><td>{w}</td><td>{len(sub) - w}</td></tr>")
+        out.append(f"<tr><td data-label='kind'><a href='#scorecard-{k}'>{k}</a></td>"
+                   f"<td data-label='what it is'>{e(KINDS[k])}</td><td data-label='rows'>{len(sub)}"
+                   f"</td><td data-label='within tolerance'>{w}</td>"
+                   f"<td data-label='outside'>{len(sub) - w}</td></tr>")
     out.append("</tbody></table>")
     # the rows, by kind
     for k in _KIND_ORDER:
@@ -421,8 +423,9 @@ def _file_digest(path: Path) -> str:
 def dependency_hash(srcdir: Path, deps: list[Path]) -> str:
     """sha256 (16 hex digits) of the dependencies' paths and contents."""
     h = hashlib.sha256()
+    root = Path(srcdir).resolve()
     for p in deps:
-        rel = p.relative_to(Path(srcdir).resolve()).as_posix()
+        rel = p.relative_to(root).as_posix() if p.is_relative_to(root) else p.as_posix()
         h.update(f"{rel}\0{_file_digest(p)}\n".encode())
     return h.hexdigest()[:16]
 
