@@ -58,8 +58,38 @@ def open_page(browser, url, width=1280, height=900):
     page.on("request", lambda r: problems.append(f"external request: {r.url}")
             if urlparse(r.url).hostname not in ("127.0.0.1", None) and
             not r.url.startswith("data:") else None)
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until="load")
+    settle(page)
     return page, problems
+
+
+def settle(page, attempts: int = 3) -> None:
+    """Wait until the page is ready; follow a redirect page (index.html -> intro.html)."""
+    from playwright.sync_api import Error
+
+    for _ in range(attempts):
+        try:
+            page.evaluate(SETTLE_JS)
+            return
+        except Error as exc:  # a meta-refresh redirect replaced the document: wait for it
+            if "context was destroyed" not in str(exc):
+                raise
+            page.wait_for_load_state("load")
+    page.evaluate(SETTLE_JS)
+
+
+# Deterministic readiness instead of "networkidle" (which waits for 500 ms of silence, was the
+# slowest part of the suite and timed out now and then under load): the page's load event, then
+# MathJax's typesetting promise, every image decoded and the web fonts loaded.
+SETTLE_JS = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+  await Promise.all(Array.from(document.images).map(
+    i => (i.complete && i.naturalWidth > 0) ? null : i.decode().catch(() => null)));
+  await document.fonts.ready;
+  return true;
+}"""
 
 
 @pytest.mark.build
@@ -191,3 +221,20 @@ def test_glossary_is_cross_referenced_from_every_chapter(built_html):
         soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
         links = [a["href"] for a in soup.find_all("a", href=True) if "glossary.html#term-" in a["href"]]
         assert links, f"{index.parent.name}: no link into the glossary"
+
+
+@pytest.mark.build
+@pytest.mark.browser
+@pytest.mark.parametrize("term", ["集聚", "溢出", "增长", "产业集聚"])
+def test_chinese_search_finds_glossary_and_chapters(site, browser, term):
+    from urllib.parse import quote
+
+    page, problems = open_page(browser, f"{site}/search.html?q={quote(term)}")
+    page.wait_for_selector("ul.search li", timeout=20000)
+    hrefs = page.evaluate("Array.from(document.querySelectorAll('ul.search li a'))"
+                          ".map(a => a.getAttribute('href'))")
+    page.close()
+    assert any("appendix/glossary" in (h or "") for h in hrefs), (term, hrefs[:10])
+    assert len({h.split("/")[1] for h in hrefs if h and h.startswith("chapters/")}) >= 2, \
+        (term, hrefs[:10])
+    assert not problems, problems
