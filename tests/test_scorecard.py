@@ -70,3 +70,36 @@ def test_status_page_has_a_current_record_for_every_notebook(built_html):
         text, _ = with_dependency_cell(ROOT, (ROOT / f"{page}.md").read_text())
         rec = cache.match_cache_notebook(read_myst_markdown_notebook(text))
         assert cells[3] == f"#{rec.pk}", f"{page}: the status page shows another cache record"
+
+
+@pytest.mark.build
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_ledger_tables_fit_their_column(built_html, width):
+    """Issue 17: every published-vs-ours table and the scorecard fit the text column at
+    1280 px, and stack (no sideways scrolling) on a 390 px phone."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    from book.serve import CHROMIUM_ARGS, serve
+
+    pages = sorted({lg._load_targets(d)[0]["page"] for d in lg.all_designs()})
+    pages += ["chapters/07-assessment/scorecard", "appendix/status"]
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    too_wide = []
+    with serve(built_html) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        for doc in pages:
+            page.goto(f"{url}/{doc}.html", wait_until="load")
+            widths = page.evaluate("""() => [...document.querySelectorAll(
+                '.ledger-table, .scorecard table')].map(t => {
+                  const box = t.closest('.ledger, .scorecard');
+                  return [t.getBoundingClientRect().width, box.clientWidth,
+                          document.querySelector('article').scrollWidth,
+                          document.querySelector('article').clientWidth]; })""")
+            assert widths, f"{doc}: no ledger table"
+            too_wide += [(doc, w) for w in widths if w[0] > w[1] + 1 or w[2] > w[3] + 1]
+        browser.close()
+    assert not too_wide, f"tables wider than their column at {width} px: {too_wide[:5]}"
