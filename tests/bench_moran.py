@@ -65,10 +65,10 @@ METHODS = {
             "neighbours of every region), but esda's crand engine, without numba installed "
             "(it is not in our pins), runs `_prepare_univariate` as plain Python/NumPy, which "
             "copies z without observation i (`z[mask]`, O(N)) for every i: an O(N²) term that "
-            "dominates as N grows, so the exponent climbs towards 2. Memory grows linearly but "
-            "steeply because `keep_simulations=True` (esda's default) stores the N × 999 "
-            "simulated local statistics as float64 (about 8 kB per region, 1 GB at N = 128,000)."
-            " Installing numba would cut the constant (JIT-compiled loop), not the O(N²) copy.")),
+            "dominates as N grows, so the exponent climbs towards 2. `lisa` passes "
+            "`keep_simulations=False`, so the N × 999 simulated local statistics (8 kB per "
+            "region with esda's default) are not stored. Installing numba would cut the "
+            "constant (JIT-compiled loop), not the O(N²) copy.")),
 }
 
 

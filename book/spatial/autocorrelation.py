@@ -109,18 +109,29 @@ def lisa(df: pd.DataFrame, w, *, id_col: str, value: str, permutations: int = 99
 
 
 # ----------------------------------------------------------------- distance decay
-def _ring_moran(W, z, z2ss, n_eff, perm_z):
-    """I, EI, z_norm (normal approximation) and the permutation draws for one ring."""
-    s0 = float(W.sum())
-    WT = W.T.tocsr()
-    s1 = float(0.5 * (W + WT).power(2).sum())
-    s2 = float(((np.asarray(W.sum(axis=1)).ravel() + np.asarray(W.sum(axis=0)).ravel()) ** 2).sum())
-    mi = n_eff / s0 * float(z @ (W @ z)) / z2ss
+def _ring_moran(fi, ne, n, z, z2ss, n_eff, perm_z):
+    """I, EI, z_norm (normal approximation) and the permutation draws for one ring.
+
+    ``fi, ne`` are the directed pairs of the ring (symmetric: both (i, j) and (j, i)). With
+    row-standardised binary weights w_ij = 1/c_i every quantity is a sum over pairs:
+    z'Wz = sum z_i z_j / c_i, S0 = number of non-isolates, S1 = 1/2 sum (1/c_i + 1/c_j)^2,
+    S2 = sum_i (row_i + col_i)^2 with col_j = sum_i 1/c_i."""
+    c = np.bincount(fi, minlength=n).astype(float)
+    inv = np.divide(1.0, c, out=np.zeros(n), where=c > 0)
+    wij = inv[fi]
+    s0 = float((c > 0).sum())
+    s1 = float(0.5 * ((wij + inv[ne]) ** 2).sum())
+    col = np.bincount(ne, weights=wij, minlength=n)
+    s2 = float((((c > 0).astype(float) + col) ** 2).sum())
+    mi = n_eff / s0 * float((z[fi] * z[ne] * wij).sum()) / z2ss
     EI = -1.0 / (n_eff - 1)
     vi = (n_eff ** 2 * s1 - n_eff * s2 + 3 * s0 ** 2) / ((n_eff - 1) * (n_eff + 1) * s0 ** 2) - EI ** 2
     zn = (mi - EI) / np.sqrt(vi) if vi > 0 else np.nan
     sim = None
     if perm_z is not None:
+        from scipy import sparse
+
+        W = sparse.csr_matrix((wij, (fi, ne)), shape=(n, n))
         sim = n_eff / s0 * np.einsum("ij,ij->j", perm_z, W @ perm_z) / z2ss
     return mi, EI, zn, sim
 
@@ -166,7 +177,6 @@ def ring_correlogram(coords, y, bands, *, permutations: int = 999, seed: int | N
     DataFrame, one row per ring: d_lo, d_hi, pairs (directed), isolates, n_eff, I, EI,
     z_norm, z (permutation z when permutations > 0, else z_norm), p_sim, d_mid.
     """
-    from scipy import sparse
     from scipy.spatial import cKDTree
 
     xy = np.asarray(coords, dtype=float)
@@ -193,28 +203,29 @@ def ring_correlogram(coords, y, bands, *, permutations: int = 999, seed: int | N
         np.random.seed(SEED if seed is None else seed)
         perm_z = np.column_stack([np.random.permutation(z) for _ in range(int(permutations))])
     tree = cKDTree(xy)
-    D = tree.sparse_distance_matrix(tree, float(b[-1]), output_type="coo_matrix")
-    keep = D.row != D.col
-    fi, ne, dd = D.row[keep], D.col[keep], D.data[keep]
+    pairs = tree.query_pairs(float(b[-1]), output_type="ndarray")  # i < j, each pair once
+    dd = np.hypot(*(xy[pairs[:, 0]] - xy[pairs[:, 1]]).T)
+    ring = np.searchsorted(b, dd, side="left")  # ring k holds d in (b[k-1], b[k]]
+    order = np.argsort(ring, kind="stable")
+    pairs, ring = pairs[order], ring[order]
+    edges = np.searchsorted(ring, np.arange(1, b.size + 1), side="left")
     rows = []
-    for lo, hi in zip(b[:-1], b[1:], strict=True):
-        sel = (dd > lo) & (dd <= hi)
-        npairs = int(sel.sum())
+    for k, (lo, hi) in enumerate(zip(b[:-1], b[1:], strict=True)):
+        pk = pairs[edges[k]:edges[k + 1]]
+        fi, ne = np.r_[pk[:, 0], pk[:, 1]], np.r_[pk[:, 1], pk[:, 0]]
+        npairs = int(fi.size)
         row = {"d_lo": lo, "d_hi": hi, "pairs": npairs}
         if npairs == 0:
             rows.append({**row, "isolates": n, "n_eff": 0, "I": np.nan, "EI": np.nan,
                          "z_norm": np.nan, "z": np.nan, "p_sim": np.nan})
             continue
-        A = sparse.csr_matrix((np.ones(npairs), (fi[sel], ne[sel])), shape=(n, n))
-        card = np.asarray(A.sum(axis=1)).ravel()
-        n_iso = int((card == 0).sum())
-        W = sparse.diags(np.divide(1.0, card, out=np.zeros(n), where=card > 0)) @ A
+        n_iso = int(n - np.unique(fi).size)
         n_eff = n - n_iso if isolates == "adjust" else n
         if n_eff < 3:
             rows.append({**row, "isolates": n_iso, "n_eff": n_eff, "I": np.nan, "EI": np.nan,
                          "z_norm": np.nan, "z": np.nan, "p_sim": np.nan})
             continue
-        mi, EI, zn, sim = _ring_moran(W.tocsr(), z, z2ss, n_eff, perm_z)
+        mi, EI, zn, sim = _ring_moran(fi, ne, n, z, z2ss, n_eff, perm_z)
         zz, p = zn, np.nan
         if sim is not None:
             larger = int((sim >= mi).sum())
