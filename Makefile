@@ -47,7 +47,7 @@ pdf: $(STAMP) $(MATHJAX)
 	$(BIN)/python tools/print_pdf.py _build/singlehtml _build/pdf/book.pdf
 
 unit: $(STAMP) $(MATHJAX)
-	$(BIN)/python -m pytest -m "not build and not browser"
+	$(BIN)/python -m pytest -m "not build and not browser and not bench"
 
 lint: $(STAMP)
 	$(BIN)/ruff check book tests tools
