@@ -1,15 +1,32 @@
 """Helpers for *Agglomeration, Knowledge Spillovers and Regional Growth: an executable review*.
 
 The package is importable as ``book`` from the repository root (``pip install -e .``).
-Sub-modules:
+Sub-modules (one alias each on the pages; see CONTRIBUTING.md):
 
-``book.errors``       exception types with actionable messages
-``book.validate``     shared input checks used by every public helper
-``book.data``         the data registry and loaders (``book.data.load(id)``)
-``book.ledger``       published-vs-ours comparison rows (``book.ledger.Ledger``)
-``book.plotting``     the one plotting theme and map helper
-``book.convergence``  beta- and sigma-convergence (Barro & Sala-i-Martin 1991, 1992)
-``book.theory``       theoretical models (core-periphery, growth engines, NEG growth)
+``book.errors``            exception types with actionable messages
+``book.validate``          shared input checks used by every public helper
+``book.data``              the data registry and loaders (``book.data.load(id)``)
+``book.datasets``          one loader module per data family
+``book.ledger``            published-vs-ours comparison rows (``book.ledger.Ledger``)
+``book.plotting``          the plotting theme, choropleth and LISA maps
+``book.convergence``       beta- and sigma-convergence (Barro & Sala-i-Martin 1991, 1992)
+``book.growth``            Mankiw-Romer-Weil growth regressions
+``book.measures``          agglomeration indices (location quotients, Ellison-Glaeser, ...)
+``book.citysize``          city-size distributions (Zipf, Gibrat)
+``book.glaeser``           Glaeser et al. (1992) growth regressions
+``book.citations``         Jaffe-Trajtenberg-Henderson matched-control design
+``book.gravity``           citation gravity and localisation
+``book.countpanel``        knowledge production functions for patent counts
+``book.knowledge_index``   principal-component knowledge-stock index
+``book.utest``             Lind & Mehlum U-shape test
+``book.mediation``         mediation analysis
+``book.china``             Chinese province tables and diversity measures
+``book.capital_stock``     perpetual-inventory capital stocks
+``book.spatial``           spatial econometrics: ``weights``, ``autocorrelation``, ``models``,
+                           ``effects``, ``panel``
+``book.theory``            theoretical models (core-periphery, Romer, Schumpeter, NEG growth)
+``book.serve``             loopback static server for the site tests
+``book.sphinxext``, ``book.sphinx_parallel``   build machinery (ledger tables, status page)
 """
 from __future__ import annotations
 

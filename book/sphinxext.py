@@ -15,7 +15,7 @@ only those, re-execute. Reverting restores the old hash, which the cache still h
 ``env-updated`` the ``_build/ledger`` folder is rebuilt from the cache records that match the
 current pages, evaluated against the current ``data/published`` files.
 
-Two directives insert placeholders that are filled in the ``doctree-resolved`` event, i.e. in
+Three directives insert placeholders that are filled in the ``doctree-resolved`` event, i.e. in
 Sphinx's *write* phase, after every notebook has been executed (or taken from the execution
 cache). So the pages are always generated from the ledger rows and execution records of the
 build they belong to, whatever order the documents were read in.

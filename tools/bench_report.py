@@ -1,4 +1,4 @@
-"""Scale-curve benchmarks: shared recording helpers and the report writer (issue #8).
+"""Scale-curve benchmarks: shared recording helpers and the report writer.
 
 The benchmarks (``tests/bench_*.py``, marked ``@pytest.mark.bench``; run by ``make bench``)
 measure each (method, size) in a fresh Python process (:func:`run_child`) so that the peak

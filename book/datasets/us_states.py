@@ -1,4 +1,5 @@
-"""Loaders for US state cross-sections used as knowledge-stock proxies (chapter 6b, 4f).
+"""Loaders for US state cross-sections used as knowledge-stock proxies (the knowledge-stock
+and spatial-Durbin pages).
 
 * ``us_states_1977`` - R's ``datasets::state.x77`` (Statistical Abstract 1977): population
   1975, land area, high-school graduates and illiteracy in 1970, income 1974.
