@@ -144,8 +144,17 @@ def mediate(df: pd.DataFrame, x: str, m: str, y: str, controls: list[str] | None
         raise BookInputError(f"cov_type must be 'nonrobust' or 'HC1', got {cov_type!r}.")
     n = len(sub)
     require_min_obs(n, 3 + len(controls), "the outcome equation")
+    for c, role in ((x, "treatment x"), (m, "mediator m"), (y, "outcome y")):
+        if np.ptp(sub[c].to_numpy(dtype=float)) == 0:
+            raise BookInputError(f"the {role} ({c!r}) is constant: its path coefficient is "
+                                 "undefined; check the column.")
     Xa = sm.add_constant(sub[[x] + controls], has_constant="add")
     Xb = sm.add_constant(sub[[x, m] + controls], has_constant="add")
+    if np.linalg.matrix_rank(Xb.to_numpy(dtype=float)) < Xb.shape[1]:
+        raise BookInputError(f"the outcome equation's regressors {[x, m] + controls} (with the "
+                             "constant) are perfectly collinear (is the mediator a copy or a "
+                             "linear function of x or a control?); the direct and indirect "
+                             "paths are not separately identified.")
     fa = sm.OLS(sub[m], Xa).fit(cov_type=cov_type)
     fb = sm.OLS(sub[y], Xb).fit(cov_type=cov_type)
     fc = sm.OLS(sub[y], Xa).fit(cov_type=cov_type)

@@ -206,6 +206,9 @@ def quadratic_utest(x, y, controls: pd.DataFrame | None = None, *, xl: float | N
     n = require_same_length(x=xa, y=ya)
     if np.ptp(xa) == 0:
         raise BookInputError("x is constant: a quadratic in x needs variation in x.")
+    if np.ptp(ya) == 0:
+        raise BookInputError("y is constant: there is no relationship to test (every slope is "
+                             "0/0); check the outcome column.")
     X = pd.DataFrame({"const": 1.0, "x": xa, "x2": xa**2})
     if controls is not None:
         if not isinstance(controls, pd.DataFrame):

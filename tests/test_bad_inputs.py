@@ -574,6 +574,8 @@ c(f"{U}.quadratic_utest", "too few obs", lambda: f(f"{U}.quadratic_utest")([1, 2
   BI, r"more observations than parameters")
 c(f"{U}.quadratic_utest", "constant x", lambda: f(f"{U}.quadratic_utest")(np.ones(12), XS), BI,
   r"x is constant|no variation")
+c(f"{U}.quadratic_utest", "constant y", lambda: f(f"{U}.quadratic_utest")(XS, np.ones(12)), BI,
+  r"y is constant")
 
 # --- book.mediation ----------------------------------------------------------------------
 ME = "book.mediation"
@@ -587,6 +589,12 @@ c(f"{ME}.mediate", "nan rows", lambda: f(f"{ME}.mediate")(
   r"1 row\(s\) have missing values")
 c(f"{ME}.mediate", "text column", lambda: f(f"{ME}.mediate")(
     MED().astype({"x": str}), "x", "m", "y", n_boot=0), BI, r"must be numeric")
+c(f"{ME}.mediate", "constant mediator", lambda: f(f"{ME}.mediate")(
+    MED().assign(m=1.0), "x", "m", "y", n_boot=0), BI, r"mediator m \('m'\) is constant")
+c(f"{ME}.mediate", "constant treatment", lambda: f(f"{ME}.mediate")(
+    MED().assign(x=2.0), "x", "m", "y", n_boot=0), BI, r"treatment x \('x'\) is constant")
+c(f"{ME}.mediate", "mediator equals treatment", lambda: f(f"{ME}.mediate")(
+    MED().assign(m=lambda d: 2 * d.x), "x", "m", "y", n_boot=0), BI, r"perfectly collinear")
 c(f"{ME}.mediate", "negative n_boot", lambda: f(f"{ME}.mediate")(MED(), "x", "m", "y", n_boot=-1),
   BI, r"n_boot must be a non-negative int")
 c(f"{ME}.mediate", "level", lambda: f(f"{ME}.mediate")(MED(), "x", "m", "y", n_boot=0, level=1.5),
