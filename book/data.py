@@ -38,8 +38,11 @@ from . import ROOT
 from .errors import BookInputError, DataIntegrityError, DataUnavailableError
 
 REGISTRY_DIR = ROOT / "data" / "registry"
-REQUIRED_FIELDS = ("id", "title", "publisher", "licence", "citation", "obtain", "used_by",
-                   "columns")
+REQUIRED_FIELDS = ("id", "title", "publisher", "licence", "citation", "obtain", "columns")
+#: What a column entry may declare besides its ``description`` (checked by :func:`check_schema`).
+COLUMN_RULES = ("dtype", "nullable", "min", "max")
+#: Calls through which a page reads a registered data set (what :func:`used_by` looks for).
+_USE = r"data\.(?:load|fetch|provenance)\(\s*[\"']([A-Za-z0-9_]+)[\"']"
 
 
 def cache_dir() -> Path:
@@ -53,7 +56,13 @@ def cache_dir() -> Path:
 
 @dataclass(frozen=True)
 class Entry:
-    """One registry entry (a parsed ``data/registry/<id>.yaml``)."""
+    """One registry entry (a parsed ``data/registry/<id>.yaml``).
+
+    ``columns`` maps each column to its description and ``schema`` to the rule
+    (dtype, nullable, min, max) that :func:`load` checks; both come from the one ``columns``
+    block of the file, where each column is declared once. ``used_by`` is not stored: it is
+    derived from the pages (:func:`used_by`).
+    """
 
     id: str
     title: str
@@ -61,11 +70,12 @@ class Entry:
     licence: str
     citation: str
     obtain: dict
-    used_by: list
     columns: dict
+    schema: dict = field(default_factory=dict)
     description: str = ""
     url: str = ""
     notes: str = ""
+    kept_for: str = ""
     raw: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -75,6 +85,46 @@ class Entry:
     @property
     def files(self) -> dict:
         return self.obtain.get("files", {})
+
+    @property
+    def used_by(self) -> list[str]:
+        """Pages that read this data set (derived from their source; see :func:`used_by`)."""
+        return used_by(self.id)
+
+
+def _split_columns(raw: dict, name: str) -> tuple[dict, dict]:
+    """Descriptions and schema rules from a registry file's ``columns`` block.
+
+    Each column is declared once, as ``name: {description: ..., dtype: ..., min: ...}``. The
+    older two-block layout (``columns: {name: prose}`` plus ``schema: {name: rules}``) is still
+    read, and ``tests/test_data.py`` flags files that use it.
+    """
+    cols = raw.get("columns") or {}
+    if not isinstance(cols, dict) or not cols:
+        raise DataIntegrityError(f"{name}: `columns` must map each column to its description.")
+    legacy = raw.get("schema") or {}
+    desc: dict[str, str] = {}
+    rules: dict[str, dict] = {}
+    for col, spec in cols.items():
+        if isinstance(spec, str):
+            desc[col] = spec
+            if col in legacy:
+                rules[col] = dict(legacy[col])
+            continue
+        if not isinstance(spec, dict) or not str(spec.get("description", "")).strip():
+            raise DataIntegrityError(f"{name}: column {col!r} needs a `description` (and its "
+                                     f"rule: {', '.join(COLUMN_RULES)}).")
+        unknown = sorted(set(spec) - {"description", *COLUMN_RULES})
+        if unknown:
+            raise DataIntegrityError(f"{name}: column {col!r} has unknown key(s) {unknown}; "
+                                     f"allowed: description, {', '.join(COLUMN_RULES)}.")
+        desc[col] = str(spec["description"])
+        rule = {k: v for k, v in spec.items() if k != "description"}
+        if rule:
+            rules[col] = rule
+    for col, rule in legacy.items():  # a legacy rule for an undocumented column
+        rules.setdefault(col, dict(rule))
+    return desc, rules
 
 
 def _parse(path: Path) -> Entry:
@@ -103,13 +153,42 @@ def _parse(path: Path) -> Entry:
             if not spec.get("sha256") or not str(spec.get("path", "")).startswith("data/vendor/"):
                 raise DataIntegrityError(f"{path.name}: vendored file {name!r} needs a path under "
                                          "data/vendor/ and its sha256.")
-    known = {f.name for f in Entry.__dataclass_fields__.values()} - {"raw"}
-    return Entry(**{k: v for k, v in raw.items() if k in known}, raw=raw)
+    columns, schema = _split_columns(raw, path.name)
+    known = {f.name for f in Entry.__dataclass_fields__.values()} - {"raw", "columns", "schema"}
+    return Entry(**{k: v for k, v in raw.items() if k in known}, columns=columns, schema=schema,
+                 raw=raw)
+
+
+def _pages() -> list[Path]:
+    return (sorted(ROOT.glob("*.md")) + sorted(ROOT.glob("chapters/*/*.md"))
+            + sorted(ROOT.glob("appendix/*.md")))
+
+
+@lru_cache(maxsize=1)
+def _uses() -> dict[str, list[str]]:
+    import re
+
+    out: dict[str, list[str]] = {}
+    for md in _pages():
+        page = md.relative_to(ROOT).with_suffix("").as_posix()
+        for dataset_id in sorted(set(re.findall(_USE, md.read_text(encoding="utf-8")))):
+            out.setdefault(dataset_id, []).append(page)
+    return out
+
+
+def used_by(dataset_id: str) -> list[str]:
+    """The pages that read ``dataset_id`` (``data.load/fetch/provenance("<id>")`` in their source).
+
+    Derived from the pages each time the registry is read, never stored, so it cannot go
+    stale; the data appendix links them.
+    """
+    return list(_uses().get(dataset_id, []))
 
 
 @lru_cache(maxsize=1)
 def registry() -> dict[str, Entry]:
     """All registry entries, keyed by id (sorted)."""
+    _uses.cache_clear()
     entries = {}
     for path in sorted(REGISTRY_DIR.glob("*.yaml")):
         e = _parse(path)
@@ -405,7 +484,7 @@ def load(dataset_id: str, **kwargs):
     if missing:
         raise DataIntegrityError(f"loader for {dataset_id!r} returned no column(s) {missing} "
                                  "documented in the registry.")
-    check_schema(dataset_id, out, e.raw.get("schema") or {})
+    check_schema(dataset_id, out, e.schema)
     return out
 
 

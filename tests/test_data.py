@@ -15,7 +15,8 @@ def test_entry_is_complete(dataset_id):
     e = data.entry(dataset_id)
     for field in ("title", "publisher", "licence", "citation"):
         assert str(getattr(e, field)).strip(), f"{dataset_id}: empty {field}"
-    assert e.used_by, f"{dataset_id}: used_by is empty"
+    assert e.used_by or e.kept_for.strip(), (
+        f"{dataset_id}: no page reads it; delete the entry or say in `kept_for` why it stays")
     assert e.columns, f"{dataset_id}: no documented columns"
     for name, spec in e.files.items():
         if e.kind in ("package", "vendored"):
@@ -51,11 +52,54 @@ def test_package_entry_loads_with_verified_hash(dataset_id):
     assert set(e.columns) <= set(df.columns)
 
 
-def test_used_by_pages_exist():
+@pytest.mark.parametrize("dataset_id", IDS)
+def test_registry_file_declares_each_column_once_and_stores_no_used_by(dataset_id):
+    """One declaration per column (description + rule in one block); used_by is derived."""
+    raw = data.entry(dataset_id).raw
+    assert "used_by" not in raw, f"{dataset_id}: used_by is derived from the pages; delete it"
+    assert "schema" not in raw, f"{dataset_id}: move each schema rule into its column entry"
+    assert all(isinstance(v, dict) for v in raw["columns"].values()), dataset_id
+
+
+def test_used_by_is_derived_from_the_pages(tmp_path, monkeypatch):
     from book import ROOT
+    assert "chapters/04-agglomeration-growth/convergence" in data.entry("us_income").used_by
     for e in data.registry().values():
         for page in e.used_by:
-            assert (ROOT / f"{page}.md").exists(), f"{e.id}: used_by names missing page {page}"
+            assert (ROOT / f"{page}.md").exists(), f"{e.id}: derived page {page} missing"
+    # a page that starts loading a data set is listed at once, with nothing to edit by hand
+    page = tmp_path / "chapters" / "99-x" / "p.md"
+    page.parent.mkdir(parents=True)
+    page.write_text('x = data.load("mexico_gdp")\n')
+    monkeypatch.setattr(data, "ROOT", tmp_path)
+    data._uses.cache_clear()
+    try:
+        assert data.used_by("mexico_gdp") == ["chapters/99-x/p"]
+    finally:
+        monkeypatch.undo()
+        data._uses.cache_clear()
+
+
+def test_column_entries_are_validated(tmp_path, monkeypatch):
+    doc = yaml.safe_load((data.REGISTRY_DIR / "mexico_gdp.yaml").read_text())
+    doc.pop("schema", None)
+    doc["columns"] = {"state": {"dtype": "str"}}
+    reg = tmp_path / "registry"
+    reg.mkdir()
+    (reg / "mexico_gdp.yaml").write_text(yaml.safe_dump(doc))
+    monkeypatch.setattr(data, "REGISTRY_DIR", reg)
+    data.registry.cache_clear()
+    try:
+        with pytest.raises(DataIntegrityError, match="column 'state' needs a `description`"):
+            data.entry("mexico_gdp")
+        doc["columns"] = {"state": {"description": "x", "dtpye": "str"}}
+        (reg / "mexico_gdp.yaml").write_text(yaml.safe_dump(doc))
+        data.registry.cache_clear()
+        with pytest.raises(DataIntegrityError, match=r"unknown key\(s\) \['dtpye'\]"):
+            data.entry("mexico_gdp")
+    finally:
+        monkeypatch.undo()
+        data.registry.cache_clear()
 
 
 def test_us_income_known_values():
@@ -110,24 +154,10 @@ def test_provenance_table():
     assert isinstance(p, pd.DataFrame) and "licence" in p.index
 
 
-def test_used_by_lists_every_page_that_loads_the_data():
-    """A page calling data.load("x") / data.provenance("x") is listed in x's used_by."""
-    import re
-
-    from book import ROOT
-    missing = []
-    for md in sorted(ROOT.glob("chapters/*/*.md")) + sorted(ROOT.glob("appendix/*.md")):
-        page = md.relative_to(ROOT).with_suffix("").as_posix()
-        for m in re.finditer(r"data\.(?:load|provenance)\(\s*[\"']([a-z0-9_]+)[\"']", md.read_text()):
-            if page not in data.entry(m.group(1)).used_by:
-                missing.append((m.group(1), page))
-    assert not missing, f"add these pages to the registry's used_by: {sorted(set(missing))}"
-
-
 @pytest.mark.parametrize("dataset_id", PACKAGE_IDS)
 def test_schema_covers_every_documented_column(dataset_id):
     e = data.entry(dataset_id)
-    schema = e.raw.get("schema") or {}
+    schema = e.schema
     assert set(e.columns) <= set(schema), f"{dataset_id}: schema lacks {set(e.columns) - set(schema)}"
     assert all("dtype" in r for r in schema.values())
 
@@ -149,4 +179,4 @@ def test_schema_missing_values_are_reported():
     df = data.load("us_income")
     df.loc[0, "income"] = float("nan")
     with pytest.raises(DataIntegrityError, match=r"us_income.income: 1 missing value"):
-        data.check_schema("us_income", df, data.entry("us_income").raw["schema"])
+        data.check_schema("us_income", df, data.entry("us_income").schema)

@@ -20,7 +20,7 @@ def url_entry(tmp_path, monkeypatch):
     def make(sha):
         doc = {
             "id": "toy_download", "title": "toy", "publisher": "tests", "licence": "CC0",
-            "citation": "none", "used_by": ["tests"], "columns": {"region": "r"},
+            "citation": "none", "columns": {"region": {"description": "r"}},
             "obtain": {"kind": "url", "files": {"toy.csv": {
                 "url": "https://www.example.invalid/toy.csv", "sha256": sha}}},
         }
@@ -132,8 +132,8 @@ def test_package_checksum_advice_names_force_reinstall(monkeypatch):
     spec = dict(entry.files["usjoin.csv"], sha256="0" * 64)
     files = {"usjoin.csv": spec}
     patched = data.Entry(**{**{f: getattr(entry, f) for f in
-                               ("id", "title", "publisher", "licence", "citation", "used_by",
-                                "columns")}, "obtain": {**entry.obtain, "files": files}})
+                               ("id", "title", "publisher", "licence", "citation", "columns")},
+                            "obtain": {**entry.obtain, "files": files}})
     monkeypatch.setattr(data, "entry", lambda _id: patched)
     with pytest.raises(DataIntegrityError, match="pip install --force-reinstall --no-deps "
                                                  "libpysal==4.14.1"):
