@@ -13,7 +13,7 @@ MATHJAX := _vendor/site/mathjax/tex-chtml.js
 JB_FLAGS := -W -n --keep-going
 BUILD_OK := _build/.last-build-ok
 
-.PHONY: book test venv vendor clean rerun lint unit bench pdf determinism
+.PHONY: book test venv vendor clean rerun lint unit bench pdf determinism peer
 
 # The execution cache keys on each page's code plus a hash of the page's dependencies (book
 # modules, data, published targets: book/sphinxext.py), so edits re-execute exactly the pages
@@ -96,3 +96,18 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python -m pytest -m bench -p no:cacheprovider
 	$(BIN)/python tools/bench_report.py
+
+# Peer suite: the book's estimators against R (spdep, spatialreg, plm, MASS glm.nb, sandwich) on
+# the same data (tools/peer/run.py prints estimator | ours | peer | difference | verdict).
+# Debian's R packages are installed as root when missing (about 3 min once; splm is not packaged
+# by Debian -- the FE spatial panels are checked against spatialreg on demeaned data instead).
+PEER_DEBS := r-base-core r-cran-plm r-cran-spdep r-cran-spatialreg r-cran-aer r-cran-mass \
+  r-cran-sandwich r-cran-lmtest
+peer: $(STAMP)
+	@missing=$$(for p in $(PEER_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "make peer: install as root: apt-get install $$missing"; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@start=$$(date +%s); $(BIN)/python tools/peer/run.py; rc=$$?; \
+	echo "make peer: $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc

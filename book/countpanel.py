@@ -25,6 +25,7 @@ from .validate import as_1d_float, require_columns, require_positive
 
 EFFECTS = (None, "sector", "firm")
 MODELS = ("poisson", "negbin")
+NB_BREADS = ("joint", "expected")
 
 
 def spillover_pool(rd, proximity, *, exclude_own: bool = True) -> np.ndarray:
@@ -72,7 +73,8 @@ def _check_panel(df, count, regressors, firm, year):
 
 def fit_kpf(df: pd.DataFrame, *, count: str = "patents", regressors=("log_rd", "log_spill"),
             model: str = "poisson", effects: str | None = None, year_effects: bool = True,
-            firm: str = "firm", year: str = "year", sector: str = "sector", level: float = 0.95):
+            firm: str = "firm", year: str = "year", sector: str = "sector", level: float = 0.95,
+            nb_bread: str = "joint"):
     """Fit the knowledge production function by count-data ML with firm-clustered errors.
 
     Parameters
@@ -94,6 +96,18 @@ def fit_kpf(df: pd.DataFrame, *, count: str = "patents", regressors=("log_rd", "
         Year dummies (absorb common trends, e.g. in the pool).
     level : float
         Confidence level of the intervals.
+    nb_bread : {"joint", "expected"}
+        Bread of the firm-clustered sandwich for NB2 (ignored for Poisson). ``"joint"``
+        (default): the inverse observed Hessian of the joint (beta, alpha) log-likelihood with
+        the scores of beta *and* alpha (statsmodels ``NegativeBinomial``, the M-estimator
+        sandwich). ``"expected"``: the inverse expected (IRLS) information for beta with alpha
+        held at its estimate and the beta scores only -- what R's ``sandwich::vcovCL`` gives
+        on ``MASS::glm.nb`` (statsmodels GLM with the NB2 family at alpha-hat). The point
+        estimates are identical; the standard errors differ because the log link is not the
+        canonical link of the NB2 family, so observed and expected information differ.
+        Both use the HC1-type correction G/(G-1)(N-1)/(N-K). With ``"expected"`` the
+        ``table`` carries the expected-information errors; ``result`` is still the NB2 fit
+        (its ``bse`` are the joint ones) with ``result.cov_clustered_expected`` attached.
 
     Returns
     -------
@@ -115,6 +129,8 @@ def fit_kpf(df: pd.DataFrame, *, count: str = "patents", regressors=("log_rd", "
                              "parameters); use model='poisson' for fixed effects.")
     if not 0 < level < 1:
         raise BookInputError(f"level must be in (0, 1), got {level}.")
+    if nb_bread not in NB_BREADS:
+        raise BookInputError(f"nb_bread must be one of {NB_BREADS}, got {nb_bread!r}.")
     _check_panel(df, count, regressors, firm, year)
     d = df.copy()
     dropped = []
@@ -147,14 +163,36 @@ def fit_kpf(df: pd.DataFrame, *, count: str = "patents", regressors=("log_rd", "
             res = mod.fit(start_params=res.params.values, method="newton", maxiter=200, disp=0,
                           cov_type="cluster", cov_kwds={"groups": groups})
         alpha = float(res.params["alpha"])
-    ci = res.conf_int(alpha=1 - level)
-    table = pd.DataFrame({
-        "coef": res.params[regressors], "se": res.bse[regressors],
-        "ci_low": ci.loc[regressors, 0], "ci_high": ci.loc[regressors, 1],
-        "z": res.tvalues[regressors],
-    })
+        if nb_bread == "expected":
+            # statsmodels' GLM cluster sandwich uses the observed Hessian; R's vcovCL on glm.nb
+            # uses the IRLS bread inv(X'WX) (expected information, alpha held at alpha-hat) and
+            # the beta scores, so the sandwich is assembled from statsmodels' GLM pieces at the
+            # NB2 estimates: bread = inverse expected Hessian, meat = firm sums of the scores.
+            b = res.params.drop("alpha").to_numpy()
+            glm = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=alpha))
+            s = glm.score_obs(b)
+            S = np.zeros((groups.max() + 1, s.shape[1]))
+            np.add.at(S, groups, s)
+            B = np.linalg.inv(-glm.hessian(b, observed=False))
+            n_obs, k = X.shape
+            G = S.shape[0]
+            V = G / (G - 1) * (n_obs - 1) / (n_obs - k) * B @ (S.T @ S) @ B
+            res.cov_clustered_expected = pd.DataFrame(V, index=X.columns, columns=X.columns)
+    from scipy.stats import norm
+
+    coef = res.params[regressors]
+    if hasattr(res, "cov_clustered_expected"):
+        se = pd.Series(np.sqrt(np.diag(res.cov_clustered_expected)), index=X.columns)[regressors]
+    else:
+        se = res.bse[regressors]
+    q = norm.ppf(0.5 + level / 2)
+    table = pd.DataFrame({"coef": coef, "se": se, "ci_low": coef - q * se,
+                          "ci_high": coef + q * se, "z": coef / se})
+    llf = float(res.llf)
     return {"table": table, "result": res, "nobs": int(res.nobs), "n_firms": int(d[firm].nunique()),
-            "dropped_firms": dropped, "alpha": alpha, "llf": float(res.llf)}
+            "dropped_firms": dropped, "alpha": alpha, "llf": llf,
+            "bread": ("joint" if alpha is not None and nb_bread == "joint" else
+                      "expected" if alpha is not None else "poisson-glm")}
 
 
 def compare_specs(df: pd.DataFrame, specs: dict, **kw) -> pd.DataFrame:
