@@ -1,0 +1,245 @@
+"""The Chinese way in (issue 17, item 5): the 中文导读 page, a 中文摘要 box on every notebook page,
+Chinese text marked ``lang="zh-CN"`` (book/sphinx_lang.py), and the guide's scorecard counts read
+from the ledger of the build."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from badinput import BI, case_list, f, matrix_test
+from bs4 import BeautifulSoup
+from docutils import nodes
+from docutils.core import publish_doctree, publish_from_doctree
+
+from book import ROOT
+from book.sphinx_lang import CJK_CLASS, KIND_ZH, cjk_runs, mark_lang, zh_scorecard_html
+
+SUMMARY_OPEN = "```{admonition} 中文摘要\n:class: zh-summary\n"
+_CJK = re.compile(f"[{CJK_CLASS}]")
+
+
+def notebook_pages() -> list[str]:
+    """Notebook pages of the table of contents (the chapter index and scorecard pages are not)."""
+    from test_notebooks import NOTEBOOKS
+
+    return [nb for nb in NOTEBOOKS if nb.startswith("chapters/")]
+
+
+# ------------------------------------------------------------------ units
+def test_cjk_runs_split_and_join():
+    text = "Agglomeration (产业集聚, chǎnyè) and the 中心–外围 model, “集聚”。"
+    pieces = cjk_runs(text)
+    assert "".join(s for s, _ in pieces) == text
+    assert [s for s, zh in pieces if zh] == ["产业集聚", "中心–外围", "集聚”。"] or \
+        [s for s, zh in pieces if zh] == ["产业集聚", "中心–外围", "集聚", "。"]
+    assert cjk_runs("no Chinese here") == [("no Chinese here", False)]
+    assert cjk_runs("") == []
+
+
+SRC = """
+产业集聚 and growth
+===================
+
+Agglomeration (产业集聚, *chǎnyè jíjù*) and the 中心–外围 model; code ``集聚`` stays.
+
+.. admonition:: 中文摘要
+   :class: zh-summary
+
+   本页讨论 β 收敛，数据为真实数据。
+
+::
+
+   集聚 in a literal block
+"""
+
+
+def _html(doctree) -> str:
+    out = publish_from_doctree(doctree, writer_name="html5").decode("utf-8")
+    return out[out.index("<body"):]
+
+
+def test_mark_lang_on_a_small_doctree():
+    doc = publish_doctree(SRC)
+    assert mark_lang(doc) == 3  # title, two runs in the paragraph; none inside the box
+    box = next(n for n in doc.findall(nodes.admonition))
+    assert "language-zh-CN" in box["classes"]
+    html = _html(doc)
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one(".zh-summary")["lang"] == "zh-CN"
+    spans = [s.get_text() for s in soup.find_all("span", lang="zh-CN")]
+    assert spans == ["产业集聚", "产业集聚", "中心–外围"]
+    # literal text and code are not touched
+    assert "<pre class=\"literal-block\">集聚 in a literal block</pre>" in html
+    assert soup.select_one("span.literal").get_text() == "集聚"
+    assert not soup.select_one("span.literal").find("span")
+    # every CJK character is inside an element marked zh-CN (or code)
+    for t in soup.find_all(string=_CJK):
+        if t.parent.name in ("pre", "title") or "literal" in (t.parent.get("class") or []):
+            continue
+        assert t.find_parent(attrs={"lang": "zh-CN"}) is not None, t
+    # idempotent: a second pass wraps nothing new
+    assert mark_lang(doc) == 0
+
+
+def _rows():
+    return pd.DataFrame({
+        "design": ["a", "a", "b", "b", "c", "c", "c"],
+        "kind": ["published", "published", "peer", "qualitative", "closed-form", "simulation",
+                 "qualitative"],
+        "status": ["within", "outside", "within", "outside", "within", "within", "within"],
+    })
+
+
+def test_zh_scorecard_counts():
+    html = zh_scorecard_html(_rows(), {"p1": ("t", ["d"], ["a"]), "p2": ("t", [], ["c"])})
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one(".zh-scorecard")["lang"] == "zh-CN"
+    total = soup.select_one(".zh-scorecard-total")
+    assert (total["data-rows"], total["data-designs"], total["data-repro"],
+            total["data-repro-within"]) == ("7", "3", "3", "2")
+    got = {tr["data-kind"]: (int(tr["data-rows"]), int(tr["data-within"]), int(tr["data-outside"]))
+           for tr in soup.select("tr[data-kind]")}
+    assert got == {"published": (2, 1, 1), "peer": (1, 1, 0), "qualitative": (2, 1, 1),
+                   "closed-form": (1, 1, 0), "simulation": (1, 1, 0)}
+    pages = soup.select_one(".zh-scorecard-pages")
+    assert (pages["data-pages"], pages["data-real"]) == ("2", "1")
+
+
+def test_kind_names_cover_the_ledger_kinds():
+    from book.ledger import KINDS
+
+    assert set(KIND_ZH) == set(KINDS)
+
+
+CASES, c = case_list()
+c("book.sphinx_lang.cjk_runs", "not text", lambda: f("book.sphinx_lang.cjk_runs")(123), BI,
+  r"needs a str")
+c("book.sphinx_lang.mark_lang", "not a node", lambda: f("book.sphinx_lang.mark_lang")("<p>x</p>"),
+  BI, r"needs a docutils node")
+c("book.sphinx_lang.mark_lang", "bad language tag",
+  lambda: f("book.sphinx_lang.mark_lang")(nodes.paragraph(text="集聚"), lang="zh CN"), BI,
+  r"not a BCP 47 language tag")
+c("book.sphinx_lang.zh_scorecard_html", "not a frame",
+  lambda: f("book.sphinx_lang.zh_scorecard_html")([{"kind": "peer"}]), BI,
+  r"needs the DataFrame")
+c("book.sphinx_lang.zh_scorecard_html", "missing status column",
+  lambda: f("book.sphinx_lang.zh_scorecard_html")(_rows().drop(columns="status")), BI,
+  r"lack the column\(s\) \['status'\]")
+c("book.sphinx_lang.zh_scorecard_html", "unknown kind",
+  lambda: f("book.sphinx_lang.zh_scorecard_html")(_rows().assign(kind="guess")), BI,
+  r"unknown kind\(s\) \['guess'\]")
+c("book.sphinx_lang.setup", "not a Sphinx app", lambda: f("book.sphinx_lang.setup")(object()),
+  BI, r"needs a Sphinx application")
+test_bad_input = matrix_test(CASES)
+
+
+# ------------------------------------------------------------------ sources
+def test_every_notebook_page_has_one_summary_box_after_its_title():
+    missing, wrong = [], []
+    for nb in notebook_pages():
+        text = (ROOT / f"{nb}.md").read_text(encoding="utf-8")
+        n = text.count("{admonition} 中文摘要")
+        if n != 1:
+            missing.append(f"{nb} ({n} boxes)")
+            continue
+        h1 = re.search(r"^# .+\n\n", text, re.M)
+        if h1 is None or not text[h1.end():].startswith(SUMMARY_OPEN):
+            wrong.append(nb)
+        else:
+            body = text[h1.end() + len(SUMMARY_OPEN):].split("\n```\n", 1)[0]
+            if len(_CJK.findall(body)) < 40:
+                wrong.append(f"{nb} (summary too short)")
+    assert not missing, f"pages without exactly one 中文摘要 box: {missing}"
+    assert not wrong, f"中文摘要 box not right after the H1 (or too short): {wrong}"
+
+
+def test_guide_is_in_the_toc_after_the_intro_and_linked_from_its_top():
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    assert toc["root"] == "intro"
+    assert toc["parts"][0]["chapters"][0]["file"] == "zh-guide"
+    intro = (ROOT / "intro.md").read_text(encoding="utf-8")
+    first_h2 = intro.index("\n## ")
+    assert "<zh-guide>`" in intro[:first_h2][:600], "no 中文导读 link at the top of intro.md"
+    guide = (ROOT / "zh-guide.md").read_text(encoding="utf-8")
+    assert "```{zh-scorecard}" in guide
+    # no typed counts in the guide's scorecard section: every number there is generated
+    section = guide.split("## 复现记分卡", 1)[1].split("\n## ", 1)[0]
+    prose = re.sub(r"\{doc\}`[^`]*`", "", section).replace("0/1", "")
+    assert not re.search(r"\d", prose), "typed number in the scorecard section"
+
+
+# ------------------------------------------------------------------ the built site
+def _soup(built_html, page):
+    return BeautifulSoup((built_html / page).read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.mark.build
+def test_guide_linked_from_top_of_landing_page(built_html):
+    soup = _soup(built_html, "intro.html")
+    article = soup.select_one("article") or soup
+    h1 = article.find("h1")
+    first = h1.find_next("a", href=re.compile(r"(^|/)zh-guide\.html"))
+    assert first is not None, "intro.html: no link to zh-guide.html"
+    h2 = h1.find_next("h2")
+    assert h2 is None or first in h2.find_all_previous("a"), "the link is not above the first section"
+    assert first.find_parent(attrs={"lang": "zh-CN"}) is not None
+
+
+@pytest.mark.build
+def test_every_notebook_page_has_one_summary_box_marked_chinese(built_html):
+    bad = {}
+    for nb in notebook_pages():
+        soup = _soup(built_html, f"{nb}.html")
+        boxes = soup.select(".zh-summary")
+        if len(boxes) != 1 or boxes[0].get("lang") != "zh-CN":
+            bad[nb] = [(b.name, b.get("lang")) for b in boxes]
+            continue
+        h1 = soup.select_one("article h1") or soup.find("h1")
+        if h1.find_next(class_="admonition") is not boxes[0]:
+            bad[nb] = "not the first box after the title"
+    assert not bad, bad
+
+
+@pytest.mark.build
+def test_guide_scorecard_equals_the_ledger(built_html):
+    from book.ledger import REPRODUCTION_KINDS, collect
+
+    rows = collect(built_html.parent / "ledger")
+    soup = _soup(built_html, "zh-guide.html")
+    total = soup.select_one(".zh-scorecard-total")
+    assert total is not None, "zh-guide.html: no generated scorecard"
+    rep = rows[rows["kind"].isin(REPRODUCTION_KINDS)]
+    assert int(total["data-rows"]) == len(rows)
+    assert int(total["data-designs"]) == rows["design"].nunique()
+    assert int(total["data-repro"]) == len(rep)
+    assert int(total["data-repro-within"]) == int((rep["status"] == "within").sum())
+    assert f"<strong>{len(rows)}</strong>" in str(total)
+    for k in KIND_ZH:
+        tr = soup.select_one(f"tr[data-kind='{k}']")
+        sub = rows[rows["kind"] == k]
+        within = int((sub["status"] == "within").sum())
+        assert (int(tr["data-rows"]), int(tr["data-within"]), int(tr["data-outside"])) == \
+            (len(sub), within, len(sub) - within), k
+        assert [td.get_text() for td in tr.find_all("td")[2:]] == \
+            [str(len(sub)), str(within), str(len(sub) - within)], k
+
+
+@pytest.mark.build
+def test_chinese_text_is_marked(built_html):
+    """On the guide, the landing page and every notebook page, each run of CJK text in the
+    article is inside an element with lang="zh-CN" (code, math and raw outputs aside)."""
+    skip = ("pre", "code", "script", "style", "math", "mjx-container", "title")
+    bad = {}
+    for page in ["zh-guide.html", "intro.html"] + [f"{nb}.html" for nb in notebook_pages()]:
+        soup = _soup(built_html, page)
+        article = soup.select_one("article") or soup
+        for t in article.find_all(string=_CJK):
+            if t.find_parent(skip) is not None or t.find_parent(class_=re.compile(
+                    r"^(cell_output|output|ledger|highlight|literal|math)")) is not None:
+                continue
+            if t.find_parent(attrs={"lang": re.compile("^zh", re.I)}) is None:
+                bad.setdefault(page, []).append(str(t)[:40])
+    assert not bad, {p: v[:5] for p, v in bad.items()}
