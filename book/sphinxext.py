@@ -23,7 +23,8 @@ build they belong to, whatever order the documents were read in.
 ``.. ledger-scorecard::``
     Every row of ``_build/ledger/*.json`` (see :mod:`book.ledger`) with counts per chapter.
 ``.. cite-this::``
-    A "cite this chapter" box generated from ``CITATION.cff``.
+    A "cite this" box generated from ``CITATION.cff`` (every HTML page gets one at its end
+    unless the page places it with this directive; see :func:`_cite_boxes`).
 ``.. build-status::``
     Execution time of each notebook (from the jupyter-cache records) and package versions.
 """
@@ -58,20 +59,45 @@ class LedgerScorecard(SphinxDirective):
         return [_placeholder(kind="scorecard")]
 
 
+class _cite_placeholder(nodes.General, nodes.Element):
+    pass
+
+
 class CiteThis(SphinxDirective):
-    """A "cite this chapter" box (BibTeX and text) generated from CITATION.cff."""
+    """A "cite this" box (BibTeX and text) generated from CITATION.cff.
+
+    Every HTML page gets one (:func:`_cite_boxes` appends it at the end of the page); this
+    directive places it explicitly. The title is filled in when the doctree is resolved: while
+    the directive runs, Sphinx has not registered the page title yet.
+    """
 
     has_content = False
 
     def run(self):
-        title = self.env.titles.get(self.env.docname)
-        chapter = title.astext() if title is not None else self.env.docname
-        return [_raw(cite_box_html(Path(self.env.srcdir) / "CITATION.cff", chapter,
-                                   self.env.docname))]
+        return [_cite_placeholder(docname=self.env.docname)]
 
 
-def cite_box_html(cff_path: Path, chapter: str, docname: str) -> str:
-    """HTML of the cite box for one chapter, from the CITATION.cff metadata."""
+#: pages that get no cite box
+CITE_SKIP = {"genindex", "search", "py-modindex"}
+
+
+def repository_url(srcdir: Path) -> str:
+    """The book's repository URL: ``repository-code`` of CITATION.cff, the one place it is set.
+
+    The header's repository and launch buttons, the cite boxes and the clone instructions
+    (``{{ repository_url }}`` in a page) all read it from there.
+    """
+    import yaml
+
+    cff = yaml.safe_load((Path(srcdir) / "CITATION.cff").read_text(encoding="utf-8"))
+    url = str(cff.get("repository-code") or "").rstrip("/")
+    if not url.startswith("https://"):
+        raise ValueError(f"CITATION.cff: repository-code must be an https URL, got {url!r}")
+    return url
+
+
+def cite_box_html(cff_path: Path, chapter: str, docname: str, root_doc: str = "intro") -> str:
+    """HTML of the cite box for one page, from the CITATION.cff metadata."""
     import yaml
 
     cff = yaml.safe_load(cff_path.read_text(encoding="utf-8"))
@@ -79,14 +105,69 @@ def cite_box_html(cff_path: Path, chapter: str, docname: str) -> str:
                            for a in cff["authors"])
     year = str(cff["date-released"])[:4]
     url = cff.get("repository-code", "")
-    key = "agglomeration-review-" + docname.split("/")[1] if "/" in docname else docname
-    bib = (f"@incollection{{{key},\n  author = {{{authors}}},\n  title = {{{chapter}}},\n"
-           f"  booktitle = {{{cff['title']}}},\n  year = {{{year}}},\n"
-           f"  version = {{{cff['version']}}},\n  url = {{{url}}}\n}}")
-    text = (f"{authors} ({year}). “{chapter}”. In: <em>{html.escape(cff['title'])}</em>, "
-            f"version {cff['version']}. {html.escape(url)}")
-    return ("<div class='admonition tip cite-this'><p class='admonition-title'>Cite this chapter"
-            f"</p><p>{text}</p><pre class='cite-bibtex'>{html.escape(bib)}</pre></div>")
+    parts = docname.split("/")
+    e = html.escape
+    if docname == root_doc:
+        heading = "Cite this book"
+        bib = (f"@misc{{agglomeration-review,\n  author = {{{authors}}},\n"
+               f"  title = {{{cff['title']}}},\n  year = {{{year}}},\n"
+               f"  version = {{{cff['version']}}},\n  url = {{{url}}}\n}}")
+        text = (f"{e(authors)} ({year}). <em>{e(cff['title'])}</em>, version {e(str(cff['version']))}. "
+                f"{e(url)}")
+    else:
+        heading = "Cite this chapter" if parts[-1] == "index" else "Cite this page"
+        tail = parts[1:-1] if parts[-1] == "index" else parts[1:]
+        key = "agglomeration-review-" + "-".join(tail or parts)
+        bib = (f"@incollection{{{key},\n  author = {{{authors}}},\n  title = {{{chapter}}},\n"
+               f"  booktitle = {{{cff['title']}}},\n  year = {{{year}}},\n"
+               f"  version = {{{cff['version']}}},\n  url = {{{url}}}\n}}")
+        text = (f"{e(authors)} ({year}). “{e(chapter)}”. In: <em>{e(cff['title'])}</em>, "
+                f"version {e(str(cff['version']))}. {e(url)}")
+    return (f"<div class='admonition tip cite-this'><p class='admonition-title'>{heading}"
+            f"</p><p>{text}</p><pre class='cite-bibtex'>{e(bib)}</pre></div>")
+
+
+def _cite_boxes(app, doctree, docname):
+    """Fill the cite placeholders with their page's title; append one to every HTML page that
+    has none (not to the single-page build, where it would cite the whole book as a page)."""
+    holders = list(doctree.findall(_cite_placeholder))
+    if not holders and docname not in CITE_SKIP and app.builder.name in ("html", "dirhtml"):
+        sections = [s for s in doctree.children if isinstance(s, nodes.section)]
+        if sections:
+            node = _cite_placeholder(docname=docname)
+            sections[-1] += node
+            holders = [node]
+    cff = Path(app.srcdir) / "CITATION.cff"
+    for node in holders:
+        d = node["docname"]
+        title = app.env.titles[d].astext() if d in app.env.titles else d
+        node.replace_self(_raw(cite_box_html(cff, title, d, app.config.root_doc)))
+
+
+def _repository_from_citation(app, config):
+    """One place of configuration for the repository URL: CITATION.cff (see README)."""
+    url = repository_url(app.srcdir)
+    opts = dict(config.html_theme_options or {})
+    opts["repository_url"] = url
+    config.html_theme_options = opts
+    config.book_repository_url = url
+
+
+def _substitute_repository(app, docname, source):
+    if "{{ repository_url }}" in source[0]:
+        source[0] = source[0].replace("{{ repository_url }}", app.config.book_repository_url)
+
+
+def _launch_notebooks(app, pagename, templatename, context, doctree):
+    """Binder opens the page's .ipynb, which ``postBuild`` writes from the jupytext pair when
+    Binder builds the image (a .md opens as plain text); Colab cannot open a notebook that is
+    not stored in the repository, so the book offers no Colab button (_config.yml)."""
+    for group in context.get("header_buttons") or []:
+        if group.get("label") != "launch-buttons":
+            continue
+        for b in group.get("buttons", []):
+            if b.get("text") == "Binder" and b.get("url", "").endswith(".md"):
+                b["url"] = b["url"][:-3] + ".ipynb"
 
 
 class BuildStatus(SphinxDirective):
@@ -265,6 +346,12 @@ def setup(app):
     app.add_directive("ledger-scorecard", LedgerScorecard)
     app.add_directive("build-status", BuildStatus)
     app.add_directive("cite-this", CiteThis)
+    app.add_node(_cite_placeholder, html=(lambda self, node: None, lambda self, node: None))
+    app.add_config_value("book_repository_url", "", "env")
+    app.connect("config-inited", _repository_from_citation)
+    app.connect("source-read", _substitute_repository)
+    app.connect("doctree-resolved", _cite_boxes)
+    app.connect("html-page-context", _launch_notebooks, priority=600)  # after the theme's (501)
     app.add_config_value("book_dep_packages", ["book"], "env")
     app.connect("source-read", _source_read, priority=900)  # after any other source-read handler
     app.connect("env-updated", _regenerate_ledger)
