@@ -180,8 +180,9 @@ def used_by(dataset_id: str) -> list[str]:
     """The pages that read ``dataset_id`` (``data.load/fetch/provenance("<id>")`` in their source).
 
     Derived from the pages each time the registry is read, never stored, so it cannot go
-    stale; the data appendix links them.
+    stale; the data appendix links them. Unknown ids raise like :func:`entry`.
     """
+    entry(dataset_id)
     return list(_uses().get(dataset_id, []))
 
 

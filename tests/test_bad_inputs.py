@@ -1007,6 +1007,8 @@ def public_functions() -> list[str]:
         for name, obj in vars(mod).items():
             if name.startswith("_") or getattr(obj, "__module__", None) != info.name:
                 continue
+            if info.name.startswith("book.sphinx") and name == "setup":
+                continue  # a Sphinx extension's entry point, called by Sphinx with its app
             if inspect.isclass(obj):
                 if issubclass(obj, BaseException):
                     continue  # exception classes

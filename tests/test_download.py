@@ -138,3 +138,17 @@ def test_package_checksum_advice_names_force_reinstall(monkeypatch):
     with pytest.raises(DataIntegrityError, match="pip install --force-reinstall --no-deps "
                                                  "libpysal==4.14.1"):
         data.fetch("us_income")
+
+
+# ---------------------------------------------------------------- bad-input matrix (book.data)
+from badinput import BI, case_list, matrix_test  # noqa: E402  (tests/ is on sys.path)
+
+CASES, c = case_list()
+c("book.data.check_url", "no scheme", lambda: data.check_url("127.0.0.1:8000/x.csv"), BI,
+  "malformed URL")
+c("book.data.check_url", "ftp", lambda: data.check_url("ftp://host/x.csv"), BI, "malformed URL")
+c("book.data.check_url", "not text", lambda: data.check_url(None), BI, "malformed URL")
+c("book.data.used_by", "unknown id", lambda: data.used_by("no_such_data"), BI,
+  "unknown data id 'no_such_data'")
+c("book.data.used_by", "not a string", lambda: data.used_by(3), BI, "must be a string")
+test_bad_input = matrix_test(CASES)
