@@ -460,6 +460,9 @@ def page_dependencies(srcdir: Path, text: str, packages: tuple[str, ...] = ("boo
       ``obtain.files`` that live in the book (``data/vendor/...``), and the loader modules under
       ``<package>/datasets`` that mention the id (with their imports);
     - every published-targets file named by a string (``Ledger("<design>")``);
+    - a page that reads the whole registry (``data.registry()``) or every target
+      (``all_designs()``, ``collect()``): every file of that folder, and the folder itself (its
+      modification time changes when a file is added or removed);
     - ``<package>/__init__.py`` (the seed).
     """
     import yaml
@@ -473,6 +476,12 @@ def page_dependencies(srcdir: Path, text: str, packages: tuple[str, ...] = ("boo
     files = _module_closure(srcdir, modules, packages)
     strings = _string_constants(trees)
     registry, published = srcdir / "data" / "registry", srcdir / "data" / "published"
+    called = {n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", "")
+              for t in trees if t is not None for n in ast.walk(t) if isinstance(n, ast.Call)}
+    for names, folder in (({"registry"}, registry), ({"all_designs", "collect"}, published)):
+        if called & names and folder.is_dir():
+            files.add(folder)
+            strings |= {f.stem for f in folder.glob("*.yaml")}
     for sid in sorted(strings):
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", sid):
             continue
@@ -500,6 +509,8 @@ _HASHES: dict[tuple, str] = {}
 
 
 def _file_digest(path: Path) -> str:
+    if path.is_dir():  # a folder read as a whole: its listing (its files are listed too)
+        return hashlib.sha256("\n".join(sorted(p.name for p in path.iterdir())).encode()).hexdigest()
     st = path.stat()
     key = (str(path), st.st_size, st.st_mtime_ns)
     if key not in _HASHES:

@@ -58,6 +58,16 @@ def test_dependency_hash_sees_helpers_data_and_targets():
     assert full.startswith(text.rstrip("\n")) and "remove-cell" in full[len(text.rstrip()):]
 
 
+def test_a_page_reading_the_whole_registry_depends_on_every_entry():
+    """appendix/data calls data.registry(): every registry file, and the folder (a new entry
+    changes its modification time), are dependencies."""
+    text = (ROOT / "appendix/data.md").read_text()
+    deps = set(page_dependencies(ROOT, text))
+    reg = ROOT / "data" / "registry"
+    assert reg.resolve() in deps
+    assert {p.resolve() for p in reg.glob("*.yaml")} <= deps
+
+
 def test_dependency_hash_changes_with_content(tmp_path):
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "__init__.py").write_text("SEED = 1\n")
