@@ -33,6 +33,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import html
+import os
 import re
 from importlib import metadata
 from pathlib import Path
@@ -284,7 +285,8 @@ def status_html(records: dict) -> str:
     total = sum(r["seconds"] or 0.0 for r in done.values())
     out.append(f"<p class='status-total'>{len(done)} of {len(records)} notebooks have an execution "
                f"record matching their current code and dependencies; total execution time of "
-               f"those records {total:.1f} s (2-core machine).</p>")
+               f"those records {total:.1f} s (built on a machine with {os.cpu_count()} cores)."
+               "</p>")
     out.append("<div class='scorecard'><table class='table status-records ledger-table'><thead><tr>"
                "<th>notebook</th><th>execution (s)</th><th>executed at (UTC)</th><th>record</th>"
                "</tr></thead><tbody>")
