@@ -1,4 +1,4 @@
-"""USPTO county / CBSA / state patent loaders and the county -> CBSA crosswalk."""
+"""USPTO county / CBSA / state patent loaders."""
 from __future__ import annotations
 
 import pytest
@@ -41,12 +41,3 @@ def test_state_aggregation_matches_counties(co):
     assert st.set_index(["abbr", "year"]).loc[("CA", 2015), "patents"] == ca
     assert st.loc[st["year"] == 2015, "patents"].sum() == 140_960
 
-
-def test_crosswalk():
-    x = data.load("us_county_cbsa")
-    assert len(x) == 3_142 and x["fips"].is_unique
-    assert x["cbsa"].nunique() == 927
-    assert set(x["cbsa_type"]) == {"metro", "micro", "nonmetro"}
-    assert x["cbsa"].isna().sum() == (x["cbsa_type"] == "nonmetro").sum() == 1_301
-    assert x["population"].sum() == pytest.approx(322_903_030)
-    assert x.set_index("fips").loc["06085", "cbsa"] == "41940"

@@ -4,7 +4,6 @@
 * ``uspto_cbsa_patents`` - PTMT metro report (its own, older CBSA delineation).
 * ``uspto_state_patents_vendored`` - the county file summed to the 50 states and DC, the
   offline counterpart of the download-only ``uspto_state_patents``.
-* ``us_county_cbsa`` - county -> CBSA (2018 delineation) crosswalk with county population.
 """
 from __future__ import annotations
 
@@ -83,27 +82,3 @@ def uspto_state_patents_vendored() -> pd.DataFrame:
     out["state"] = out["state"].astype(object)
     return out.sort_values(["abbr", "year"], ignore_index=True)
 
-
-@loader("us_county_cbsa")
-def us_county_cbsa() -> pd.DataFrame:
-    """Counties of the 50 states and DC with CBSA (2018 delineation) and population."""
-    import pyreadr
-
-    frames = pyreadr.read_r(str(fetch("us_county_cbsa", "county_cbsa_st.rda")))
-    raw = next(iter(frames.values()))
-    need = {"stco_code", "stco_name", "co_pop", "st_code", "cbsa_code", "cbsa_name", "cbsa_type"}
-    if not need <= set(raw.columns):
-        raise DataIntegrityError(f"county_cbsa_st.rda lacks columns {sorted(need - set(raw.columns))}.")
-    raw = raw[raw["co_pop"].notna()]  # 51515 Bedford city, VA (merged 2013): no name, no population
-    out = pd.DataFrame({
-        "fips": raw["stco_code"].astype(str).to_numpy(dtype=object),
-        "county": raw["stco_name"].astype(str).to_numpy(dtype=object),
-        "statefips": raw["st_code"].astype(str).to_numpy(dtype=object),
-        "cbsa": raw["cbsa_code"].astype(object).where(raw["cbsa_code"].notna(), None).to_numpy(),
-        "cbsa_name": raw["cbsa_name"].astype(object).where(raw["cbsa_name"].notna(), None).to_numpy(),
-        "cbsa_type": raw["cbsa_type"].astype(str).to_numpy(dtype=object),
-        "population": raw["co_pop"].astype(float).to_numpy(),
-    })
-    if out["fips"].duplicated().any():
-        raise DataIntegrityError("county_cbsa_st.rda: a county appears twice.")
-    return out.reset_index(drop=True)
