@@ -28,6 +28,9 @@ def test_cbsa_panel():
     assert (~cb["is_cbsa"]).groupby(cb["cbsa"]).first().sum() == 16  # undetermined-area codes
     assert cb.loc[cb["year"] == 2015, "patents"].sum() == 140_962
     assert cb.set_index(["cbsa", "year"]).loc[("41940", 2000), "patents"] == 5_812
+    # one name per code in every year (the co-agglomeration page labels CBP codes with it)
+    assert cb.groupby("cbsa")["name"].nunique().eq(1).all()
+    assert cb.loc[cb["cbsa"] == "41940", "name"].iloc[0] == "San Jose-Sunnyvale-Santa Clara, CA"
 
 
 def test_state_aggregation_matches_counties(co):
