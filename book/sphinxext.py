@@ -145,6 +145,19 @@ def _cite_boxes(app, doctree, docname):
         node.replace_self(_raw(cite_box_html(cff, title, d, app.config.root_doc)))
 
 
+def _figure_alt(app, doctree, docname):
+    """Descriptive alt text for figures: the caption (figures glued from notebooks get none,
+    and the HTML writer would fall back to the image's file path)."""
+    for fig in doctree.findall(nodes.figure):
+        caption = fig.next_node(nodes.caption)
+        if caption is None:
+            continue
+        text = " ".join(caption.astext().split())
+        for img in fig.findall(nodes.image):
+            if not img.get("alt") or img.get("alt") == img.get("uri"):
+                img["alt"] = text
+
+
 def _repository_from_citation(app, config):
     """One place of configuration for the repository URL: CITATION.cff (see README)."""
     url = repository_url(app.srcdir)
@@ -353,6 +366,7 @@ def setup(app):
     app.connect("config-inited", _repository_from_citation)
     app.connect("source-read", _substitute_repository)
     app.connect("doctree-resolved", _cite_boxes)
+    app.connect("doctree-resolved", _figure_alt)
     app.connect("html-page-context", _launch_notebooks, priority=600)  # after the theme's (501)
     app.add_config_value("book_dep_packages", ["book"], "env")
     app.connect("source-read", _source_read, priority=900)  # after any other source-read handler
