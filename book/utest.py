@@ -183,7 +183,7 @@ def utest(b1: float, b2: float, cov, xl: float, xh: float, *, df: float | None =
 
 def quadratic_utest(x, y, controls: pd.DataFrame | None = None, *, xl: float | None = None,
                     xh: float | None = None, cov_type: str = "HC1", groups=None,
-                    shape: str = "auto", level: float = 0.95):
+                    shape: str = "auto", level: float = 0.95, df: str = "auto"):
     """Fit :math:`y=\\beta_0+\\beta_1x+\\beta_2x^2+z'\\gamma` by OLS and run :func:`utest`.
 
     Parameters
@@ -195,7 +195,14 @@ def quadratic_utest(x, y, controls: pd.DataFrame | None = None, *, xl: float | N
     xl, xh : float, optional
         Interval to test on; default the observed range of ``x``.
     cov_type : {"nonrobust", "HC1", "cluster"}
-        Covariance of the estimates; ``"cluster"`` needs ``groups``.
+        Covariance of the estimates; ``"cluster"`` needs ``groups``. The t reference
+        distribution has N-K degrees of freedom, except with clustered errors, where it has
+        G-1 (G = number of clusters): the cluster-robust variance has rank at most G-1, so
+        N-K overstates the information when G is small (Cameron & Miller 2015, sec. VI.C;
+        Stata's convention).
+    df : {"auto", "residual", "clusters"}
+        Degrees of freedom of the t reference: ``"auto"`` = G-1 with clustered errors and N-K
+        otherwise; ``"residual"`` forces N-K (e.g. to show the difference).
 
     Returns
     -------
@@ -220,9 +227,16 @@ def quadratic_utest(x, y, controls: pd.DataFrame | None = None, *, xl: float | N
             raise BookInputError("controls contain missing values; drop those rows first.")
         X = pd.concat([X, Z], axis=1)
     require_min_obs(n, X.shape[1], "the quadratic regression")
+    if df not in ("auto", "residual", "clusters"):
+        raise BookInputError(f"df must be 'auto', 'residual' or 'clusters', got {df!r}.")
+    if df == "clusters" and cov_type != "cluster":
+        raise BookInputError("df='clusters' needs cov_type='cluster' and groups=.")
     if cov_type == "cluster":
         if groups is None:
             raise BookInputError("cov_type='cluster' needs groups= (one label per row).")
+        n_groups = int(pd.Series(np.asarray(groups)).nunique())
+        if n_groups < 2:
+            raise BookInputError(f"cov_type='cluster' needs at least two clusters, got {n_groups}.")
         fit = sm.OLS(ya, X).fit(cov_type="cluster", cov_kwds={"groups": np.asarray(groups)})
     elif cov_type in ("nonrobust", "HC1"):
         fit = sm.OLS(ya, X).fit(cov_type=cov_type)
@@ -231,6 +245,6 @@ def quadratic_utest(x, y, controls: pd.DataFrame | None = None, *, xl: float | N
     xl = float(xa.min()) if xl is None else xl
     xh = float(xa.max()) if xh is None else xh
     V = fit.cov_params().loc[["x", "x2"], ["x", "x2"]].to_numpy()
-    res = utest(fit.params["x"], fit.params["x2"], V, xl, xh, df=float(fit.df_resid),
-                shape=shape, level=level)
+    t_df = float(n_groups - 1) if cov_type == "cluster" and df != "residual" else float(fit.df_resid)
+    res = utest(fit.params["x"], fit.params["x2"], V, xl, xh, df=t_df, shape=shape, level=level)
     return res, fit

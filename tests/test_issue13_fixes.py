@@ -67,3 +67,22 @@ def test_pages_use_the_corrected_statements():
                 "chapters/04-agglomeration-growth/inverted-u.md"):
         txt = _page(rel)
         assert "all 2,197 counties" not in txt and "countymurders" in txt, rel
+
+
+def test_utest_clustered_uses_g_minus_1_df():
+    from book import utest as ut
+    g = np.random.default_rng(0)
+    n, G = 400, 12
+    groups = np.repeat(np.arange(G), n // G + 1)[:n]
+    x = g.uniform(0, 4, n)
+    y = 1 + 2 * x - 0.5 * x**2 + g.normal(0, 1, n) + g.normal(0, 1, G)[groups]
+    u, fit = ut.quadratic_utest(x, y, cov_type="cluster", groups=groups)
+    assert u.df == G - 1
+    u2, _ = ut.quadratic_utest(x, y, cov_type="HC1")
+    assert u2.df == n - 3
+    with pytest.raises(Exception, match="at least two clusters"):
+        ut.quadratic_utest(x, y, cov_type="cluster", groups=np.zeros(n))
+    u3, _ = ut.quadratic_utest(x, y, cov_type="cluster", groups=groups, df="residual")
+    assert u3.df == n - 3 and u3.p < u.p
+    with pytest.raises(Exception, match="df must be"):
+        ut.quadratic_utest(x, y, df="G")
