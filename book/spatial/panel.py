@@ -9,6 +9,9 @@
   with the spatially lagged regressors WX added (LeSage & Pace 2009, eq. 2.37). It returns a
   :class:`book.spatial.models.SpatialResult`, the same type as the cross-section models, so
   ``.effects()`` gives the LeSage-Pace effects.
+* :func:`spatial_panel_re` — random-effects spatial lag and spatial error panels (spreg's
+  ``Panel_RE_Lag`` / ``Panel_RE_Error``; Elhorst 2014, sec. 3.3.4-3.3.5), same result type
+  (``layout="panel RE"``).
 
 The panel is stacked period by period with each cross-section joined to the weights on the
 region ids (:func:`book.spatial.weights.align`), never by row order.
@@ -293,3 +296,73 @@ def spatial_panel_fe(df: pd.DataFrame, w, *, y: str, x: list[str], entity: str, 
         aic=float(-2 * logl + 2 * (k + 1)), schwarz=float(-2 * logl + (k + 1) * np.log(nt)),
         n=nt, layout="panel FE", extra={"logl_spreg": logl_spreg, "periods": t},
         w=w, spreg=r)
+
+
+#: random-effects spatial panels: argument -> (model code, spreg class name, variance term)
+RE_MODELS = {"lag": ("SAR", "Panel_RE_Lag", "phi"), "error": ("SEM", "Panel_RE_Error", "sigma2_u")}
+
+
+def spatial_panel_re(df: pd.DataFrame, w, *, y: str, x: list[str], entity: str, time: str,
+                     model: str = "lag") -> SpatialResult:
+    """Random-effects spatial lag or spatial error panel by ML (Elhorst 2014, sec. 3.3.4-3.3.5).
+
+    A thin wrapper of spreg's ``Panel_RE_Lag`` / ``Panel_RE_Error`` (the estimators splm's
+    ``spml(model="random")`` computes, Millo & Piras 2012):
+
+    .. math::  y_{it}=\\rho\\sum_j w_{ij}y_{jt}+\\alpha+x_{it}'\\beta+\\mu_i+\\varepsilon_{it}
+       \\quad\\text{(lag)},\\qquad
+       y_{it}=\\alpha+x_{it}'\\beta+\\mu_i+u_{it},\\ u_{it}=\\lambda\\sum_j w_{ij}u_{jt}
+       +\\varepsilon_{it}\\quad\\text{(error)},
+
+    with :math:`\\mu_i\\sim N(0,\\sigma^2_\\mu)` independent of :math:`x`. The lag model reports
+    ``phi`` (:math:`\\phi^2=\\sigma^2_\\varepsilon/(T\\sigma^2_\\mu+\\sigma^2_\\varepsilon)`,
+    spreg's parameterisation), the error model ``sigma2_u`` (:math:`\\sigma^2_\\mu`), each as the
+    last term. Inputs are checked as in :func:`spatial_panel_fe` (balanced panel joined to
+    ``w`` by ids, row-standardised W without islands).
+
+    ``logl`` is spreg's printed ``logll`` unchanged: spreg concentrates the two RE likelihoods
+    differently from each other and from the FE models, so it is not comparable across models
+    and is not used for tests on the pages (``extra["logl_note"]`` says so).
+    """
+    import spreg
+
+    if model not in RE_MODELS:
+        raise BookInputError(f"model must be one of {tuple(RE_MODELS)}, got {model!r}.")
+    code, cls, var_term = RE_MODELS[model]
+    x = _xlist(x, y, "spatial_panel_re")
+    check_w(w, what="spatial_panel_re", row_standardised=True, no_islands=True)
+    st = stack_by_period(df, w, entity=entity, time=time, cols=[y, *x])
+    yy = as_1d_float(st[y], y)
+    require_varies(yy, y, "a spatial panel of a constant outcome")
+    if df[time].nunique() < 2:
+        raise BookInputError("spatial_panel_re needs at least two periods (a random effect is "
+                             "not identified from a single cross-section).")
+    X = pd.DataFrame({c: as_1d_float(st[c], c) for c in x})
+    X1 = np.column_stack([np.ones(len(X)), X.to_numpy()])
+    if np.linalg.matrix_rank(X1) < X1.shape[1]:
+        raise BookInputError(f"spatial_panel_re: regressors {list(x)} (with the constant) are "
+                             "perfectly collinear; drop a redundant or constant column.")
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        r = getattr(spreg, cls)(yy.reshape(-1, 1), X.to_numpy(), w, name_y=y, name_x=list(x))
+    par = "lambda" if model == "error" else "rho"
+    betas = np.asarray(r.betas).ravel()
+    se = np.asarray(r.std_err).ravel()
+    sp = betas[-2]
+    if not np.isfinite(sp) or abs(sp) >= 0.999:
+        raise BookInputError(f"spatial_panel_re: {par} hit the boundary of (-1, 1) ({sp:.4g}); "
+                             "the likelihood has no interior maximum.")
+    z = np.array([s for s, _ in r.z_stat])
+    p = np.array([q for _, q in r.z_stat])
+    names = ["CONSTANT", *x, par, var_term]
+    k = len(names)
+    coef = pd.DataFrame({"term": names, "coef": betas[:k], "se": se[:k], "stat": z[:k],
+                         "p": p[:k]})
+    nt = len(yy)
+    logl = float(np.ravel(r.logll)[0])
+    return SpatialResult(
+        model=code, y=y, x=list(x), coefficients=coef, cov=np.asarray(r.vm, dtype=float),
+        logl=logl, aic=float(getattr(r, "aic", np.nan)), schwarz=float(getattr(r, "schwarz", np.nan)),
+        n=nt, layout="panel RE",
+        extra={"periods": nt // w.n, "logl_note": "spreg's concentrated logll; not comparable "
+               "across RE/FE models"}, w=w, spreg=r)
