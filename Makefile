@@ -41,10 +41,13 @@ test: book pdf
 	$(BIN)/python -m pytest
 
 # Printable PDF of the whole book: single-page HTML (notebooks from the cache) printed by
-# Debian's Chromium through Playwright; offline.
+# Debian's Chromium through Playwright (bookmarks, contents page, page numbers); offline. When
+# the site exists, an incremental `make book` then ships the PDF into it and links it from the
+# landing page (the link is written only when the PDF exists: book/sphinxext.py, book-pdf).
 pdf: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build . --builder singlehtml -n --keep-going
 	$(BIN)/python tools/print_pdf.py _build/singlehtml _build/pdf/book.pdf
+	@if [ -d _build/html ]; then $(MAKE) --no-print-directory book; fi
 
 unit: $(STAMP) $(MATHJAX)
 	$(BIN)/python -m pytest -m "not build and not browser and not bench"

@@ -145,6 +145,60 @@ def _cite_boxes(app, doctree, docname):
         node.replace_self(_raw(cite_box_html(cff, title, d, app.config.root_doc)))
 
 
+class _pdf_placeholder(nodes.General, nodes.Element):
+    pass
+
+
+class BookPdf(SphinxDirective):
+    """``.. book-pdf::`` -- the link to the printable PDF of the whole book.
+
+    ``make pdf`` prints ``_build/pdf/book.pdf`` (tools/print_pdf.py); each HTML build ships the
+    newest one into the site (:func:`_ship_pdf`). The page holding this directive is re-read on
+    every build, and the link is written only when the PDF exists; otherwise the page says how
+    to make it, so the link is never broken.
+    """
+
+    has_content = False
+
+    def run(self):
+        _generated_docs(self.env).add(self.env.docname)
+        return [_pdf_placeholder(docname=self.env.docname)]
+
+
+def _pdf_path(app) -> Path:
+    return Path(app.outdir).parent / "pdf" / "book.pdf"
+
+
+def _book_pdf(app, doctree, docname):
+    for node in list(doctree.findall(_pdf_placeholder)):
+        pdf = _pdf_path(app)
+        if app.builder.name == "singlehtml":  # the PDF itself
+            node.replace_self([])
+        elif pdf.is_file():
+            from datetime import UTC, datetime
+
+            when = datetime.fromtimestamp(pdf.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
+            href = "../" * node["docname"].count("/") + "book.pdf"
+            node.replace_self(_raw(
+                f"<p class='book-pdf'><a class='book-pdf-link reference download' href='{href}'>"
+                f"The whole book as one PDF</a> ({pdf.stat().st_size / 1e6:.1f} MB, printed "
+                f"{when}; with bookmarks and a contents page).</p>"))
+        else:
+            node.replace_self(_raw(
+                "<p class='book-pdf'>The whole book as one PDF is made by <code>make pdf</code> "
+                "(<code>make test</code> makes it); this copy of the site was built without it."
+                "</p>"))
+
+
+def _ship_pdf(app, exc):
+    """Copy the newest printed PDF into the HTML site (linked from the landing page)."""
+    import shutil
+
+    pdf = _pdf_path(app)
+    if exc is None and app.builder.name in ("html", "dirhtml") and pdf.is_file():
+        shutil.copy2(pdf, Path(app.outdir) / "book.pdf")
+
+
 def _figure_alt(app, doctree, docname):
     """Descriptive alt text for figures: the caption (figures glued from notebooks get none,
     and the HTML writer would fall back to the image's file path)."""
@@ -158,18 +212,31 @@ def _figure_alt(app, doctree, docname):
                 img["alt"] = text
 
 
+def _mark_scrollers(app, doctree, docname):
+    """Data frames printed by a cell may be wider than the column: their output box scrolls
+    sideways, deliberately (class ``scroll-x``; tests/test_site.py allows only such boxes)."""
+    for node in doctree.findall(nodes.raw):
+        if "text_html" in node.get("classes", []) and 'class="dataframe"' in node.astext():
+            node["classes"].append("scroll-x")
+
+
 def _repository_from_citation(app, config):
     """One place of configuration for the repository URL: CITATION.cff (see README)."""
     url = repository_url(app.srcdir)
     opts = dict(config.html_theme_options or {})
     opts["repository_url"] = url
+    opts["use_repository_button"] = True  # off in _config.yml: jupyter-book wants a URL there
     config.html_theme_options = opts
     config.book_repository_url = url
 
 
 def _substitute_repository(app, docname, source):
-    if "{{ repository_url }}" in source[0]:
-        source[0] = source[0].replace("{{ repository_url }}", app.config.book_repository_url)
+    """``{{ repository_url }}`` and ``{{ repository_name }}`` in a page, code blocks included."""
+    url = app.config.book_repository_url
+    for key, value in (("{{ repository_url }}", url),
+                       ("{{ repository_name }}", url.rstrip("/").rsplit("/", 1)[-1])):
+        if key in source[0]:
+            source[0] = source[0].replace(key, value)
 
 
 def _launch_notebooks(app, pagename, templatename, context, doctree):
@@ -367,6 +434,11 @@ def setup(app):
     app.connect("source-read", _substitute_repository)
     app.connect("doctree-resolved", _cite_boxes)
     app.connect("doctree-resolved", _figure_alt)
+    app.connect("doctree-resolved", _mark_scrollers)
+    app.add_node(_pdf_placeholder, html=(lambda self, node: None, lambda self, node: None))
+    app.add_directive("book-pdf", BookPdf)
+    app.connect("doctree-resolved", _book_pdf)
+    app.connect("build-finished", _ship_pdf)
     app.connect("html-page-context", _launch_notebooks, priority=600)  # after the theme's (501)
     app.add_config_value("book_dep_packages", ["book"], "env")
     app.connect("source-read", _source_read, priority=900)  # after any other source-read handler

@@ -68,3 +68,41 @@ def test_pdf_is_current():
     absent = [f"{r.design}/{r.target}={lg._fmt(r.ours)}" for r in rows.itertuples()
               if lg._fmt(r.ours) not in pdf_text]
     assert not absent, f"ledger estimates of this build not in the PDF (stale PDF?): {absent[:10]}"
+
+
+def _outline_titles(reader) -> list[str]:
+    out = []
+
+    def walk(items):
+        for it in items:
+            if isinstance(it, list):
+                walk(it)
+            else:
+                out.append(" ".join(str(it.title).split()))
+
+    walk(reader.outline)
+    return out
+
+
+@pytest.mark.build
+def test_pdf_has_an_outline_with_every_chapter_and_a_contents_page():
+    """Bookmarks (tools/print_pdf.py: Chromium's outline from the headings) hold every chapter
+    and every page of the toc; a contents page with page numbers comes first."""
+    from pypdf import PdfReader
+    from test_notebooks import NOTEBOOKS
+
+    assert PDF.exists(), "no PDF: run `make pdf` (make test does)"
+    reader = PdfReader(str(PDF))
+    outline = _outline_titles(reader)
+    joined = [" ".join(t.split()) for t in outline]
+    missing = [t for t in chapter_titles() if not any(" ".join(t.split()) in o for o in joined)]
+    assert not missing, f"chapters not in the PDF outline: {missing}"
+    pages = []
+    for nb in NOTEBOOKS:
+        m = re.search(r"^# (.+)$", (ROOT / f"{nb}.md").read_text(), re.M)
+        title = re.sub(r"[`*]", "", m.group(1)).strip()
+        if not any(" ".join(title.split())[:40] in o for o in joined):
+            pages.append(title)
+    assert not pages, f"pages not in the PDF outline: {pages[:10]}"
+    front = " ".join((reader.pages[i].extract_text() or "") for i in range(min(4, len(reader.pages))))
+    assert "Contents" in front and re.search(r"\b\d{2,3}\b", front)

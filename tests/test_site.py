@@ -238,3 +238,203 @@ def test_chinese_search_finds_glossary_and_chapters(site, browser, term):
     assert len({h.split("/")[1] for h in hrefs if h and h.startswith("chapters/")}) >= 2, \
         (term, hrefs[:10])
     assert not problems, problems
+
+
+# ---------------------------------------------------------------- reader checks (issue 17)
+# Deliberate horizontal scrolling: only inside a box marked `scroll-x` (wide data frames, see
+# book/sphinxext.py) or the theme's table scroller, and on a phone a display equation in its own
+# `div.math` box; the box itself must fit the text column. Everything else fits at 1280 and 390.
+FIT_JS = """(phone) => {
+  const art = document.querySelector('article.bd-article');
+  const ar = art.getBoundingClientRect();
+  const cw = art.clientWidth;
+  const bad = [];
+  const label = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' '
+      + (e.closest('[id]') ? '@' + e.closest('[id]').id : '') + ' '
+      + (e.textContent || '').trim().slice(0, 50).replace(/\\s+/g, ' ');
+  const scroller = e => e.closest('.scroll-x, .pst-scrollable-table-container')
+      || (phone ? e.closest('div.math') : null);
+  const fits = e => { const r = e.getBoundingClientRect();
+                      return r.left >= ar.left - 1 && r.right <= ar.right + 1; };
+  for (const e of art.querySelectorAll('table, mjx-container[display="true"]')) {
+    if (e.closest('.highlight, .cite-this')) continue;
+    const box = scroller(e);
+    if (box) {
+      if (!fits(box)) bad.push('scroll box wider than the column: ' + label(e));
+      continue;
+    }
+    if (!fits(e) || e.scrollWidth > e.clientWidth + 1)
+      bad.push(Math.round(Math.max(e.scrollWidth, e.getBoundingClientRect().width)) + ' px > '
+               + cw + ' px: ' + label(e));
+  }
+  if (art.scrollWidth > cw + 1) bad.push('article scrolls: ' + art.scrollWidth + ' > ' + cw);
+  if (document.documentElement.scrollWidth > window.innerWidth + 1)
+    bad.push('page scrolls sideways: ' + document.documentElement.scrollWidth);
+  return bad;
+}"""
+
+
+@pytest.mark.build
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_tables_and_equations_fit_the_column(site, browser, width):
+    bad = {}
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    for rel in pages():
+        page.goto(f"{site}/{rel}", wait_until="load")
+        settle(page)
+        found = page.evaluate(FIT_JS, width < 640)
+        if found:
+            bad[rel] = found[:5]
+    page.close()
+    assert not bad, bad
+
+
+def _notebook_pages(built_html):
+    from test_notebooks import NOTEBOOKS
+
+    return [nb for nb in NOTEBOOKS if (built_html / f"{nb}.html").exists()]
+
+
+@pytest.mark.build
+def test_launch_links_point_at_files_that_exist(built_html):
+    """Binder opens <page>.ipynb, which postBuild writes from the page's jupytext pair; no Colab
+    button (Colab cannot open a notebook that is not in the repository); the downloads exist."""
+    from urllib.parse import parse_qs
+
+    post = ROOT / "postBuild"
+    assert post.exists() and os.access(post, os.X_OK), "postBuild missing or not executable"
+    assert "jupytext --quiet --to ipynb" in post.read_text()
+    bad, seen = [], 0
+    for nb in _notebook_pages(built_html):
+        soup = BeautifulSoup((built_html / f"{nb}.html").read_text(encoding="utf-8"), "html.parser")
+        for a in soup.find_all("a", href=True):
+            href = a["href"]
+            if "colab.research.google.com" in href:
+                bad.append(f"{nb}: Colab link {href}")
+            if "mybinder.org" in href:
+                seen += 1
+                target = parse_qs(urlparse(href).query)["urlpath"][0].split("/tree/", 1)[1]
+                md = ROOT / target.replace(".ipynb", ".md")
+                if not target.endswith(".ipynb"):
+                    bad.append(f"{nb}: Binder opens {target}, not a notebook")
+                elif not (md.exists() and md.read_text(encoding="utf-8").startswith("---\njupytext:")):
+                    bad.append(f"{nb}: Binder opens {target}, but no jupytext pair {md.name}")
+            if "_sources/" in href and not (built_html / nb).parent.joinpath(unquote(href)).resolve().exists():
+                bad.append(f"{nb}: download {href} missing")
+    assert seen >= len(_notebook_pages(built_html)), f"only {seen} Binder links"
+    assert not bad, bad[:20]
+
+
+@pytest.mark.build
+def test_repository_url_comes_from_citation_cff(built_html):
+    import yaml
+
+    url = yaml.safe_load((ROOT / "CITATION.cff").read_text())["repository-code"].rstrip("/")
+    intro = (built_html / "intro.html").read_text(encoding="utf-8")
+    assert f'href="{url}"' in intro, "repository button does not use CITATION.cff"
+    assert "git clone" in intro and url in BeautifulSoup(intro, "html.parser").get_text()
+    for src in ("_config.yml", "intro.md", "README.md"):
+        assert url not in (ROOT / src).read_text(encoding="utf-8"), (
+            f"{src} repeats the repository URL: it is set once, in CITATION.cff")
+
+
+@pytest.mark.build
+def test_every_page_has_a_cite_box_with_its_own_title(built_html):
+    keys, bad = {}, []
+    for rel in pages():
+        soup = BeautifulSoup((built_html / rel).read_text(encoding="utf-8"), "html.parser")
+        art = soup.select_one("article.bd-article")
+        if art is None or art.find("h1") is None:  # the redirect page
+            continue
+        boxes = art.select(".cite-this")
+        h1 = art.find("h1")
+        for extra in h1.select(".section-number, .headerlink"):
+            extra.decompose()
+        title = h1.get_text(" ", strip=True)
+        if len(boxes) != 1:
+            bad.append(f"{rel}: {len(boxes)} cite boxes")
+            continue
+        bib = boxes[0].select_one("pre.cite-bibtex").get_text()
+        if " ".join(title.split()) not in " ".join(boxes[0].get_text(" ").split()):
+            bad.append(f"{rel}: cite box does not name the page ({title!r})")
+        if "chapters/" in bib.split("title =")[1].split("\n")[0]:
+            bad.append(f"{rel}: cite box titled with a file path")
+        key = bib.split("{", 1)[1].split(",", 1)[0]
+        if key in keys:
+            bad.append(f"{rel}: BibTeX key {key} also used by {keys[key]}")
+        keys[key] = rel
+    assert not bad, bad[:20]
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_figures_are_sharp_and_described(site, browser):
+    """Every figure is a 2x image (natural width >= 1.5 x shown width) with alt text that is
+    not its file name."""
+    bad = {}
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for rel in pages():
+        page.goto(f"{site}/{rel}", wait_until="load")
+        settle(page)
+        found = page.evaluate("""() => Array.from(document.querySelectorAll(
+            'article.bd-article figure img, article.bd-article .cell_output img'))
+          .filter(i => i.getBoundingClientRect().width > 0)
+          .map(i => [i.getAttribute('src').split('/').pop().slice(0, 16), i.naturalWidth,
+                     Math.round(i.getBoundingClientRect().width), i.getAttribute('alt') || ''])
+          .filter(([src, nat, shown, alt]) => nat < 1.5 * shown || alt.length < 15
+                  || alt.includes('_images/') || alt.endsWith('.png'))""")
+        if found:
+            bad[rel] = found[:3]
+    page.close()
+    assert not bad, bad
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_theme_toggle_changes_on_the_first_click_and_one_search_box(site, browser):
+    page, problems = open_page(browser, f"{site}/intro.html")
+    before = page.evaluate("document.documentElement.dataset.theme")
+    page.locator(".theme-switch-button:visible").first.click()
+    after = page.evaluate("document.documentElement.dataset.theme")
+    page.locator(".theme-switch-button:visible").first.click()
+    again = page.evaluate("document.documentElement.dataset.theme")
+    page.close()
+    assert (before, after, again) == ("light", "dark", "light")
+    for width in (1280, 390):
+        page, problems2 = open_page(browser, f"{site}/search.html", width, 900)
+        visible = page.evaluate("""() => Array.from(document.querySelectorAll(
+            '.search-button-field, .search-button__button, form.bd-search'))
+          .filter(e => { const r = e.getBoundingClientRect();
+                         return r.width > 0 && r.height > 0 && !e.closest('dialog'); }).length""")
+        page.close()
+        assert visible == 1, f"{visible} search boxes on the search page at {width} px"
+    assert not problems and not problems2, problems + problems2
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_reader_screenshots(site, browser):
+    """Three pages at both widths, kept in test-artifacts/ for review."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, rel in [("reader-landing", "intro.html"),
+                      ("reader-weights", "chapters/07-assessment/weights.html"),
+                      ("reader-data-appendix", "appendix/data.html")]:
+        for label, (w, h) in {"1280": (1280, 900), "390": (390, 844)}.items():
+            page, problems = open_page(browser, f"{site}/{rel}", w, h)
+            if "weights" in rel:  # the equations and the forest plot
+                page.locator("#fig-w-forest").scroll_into_view_if_needed()
+            path = ARTIFACTS / f"{name}-{label}.png"
+            page.screenshot(path=str(path), full_page=False)
+            page.close()
+            assert path.stat().st_size > 10_000
+            assert not problems, problems
+
+
+@pytest.mark.build
+def test_landing_page_links_the_pdf_only_when_it_exists(built_html):
+    intro = (built_html / "intro.html").read_text(encoding="utf-8")
+    if (built_html / "book.pdf").exists():
+        assert 'href="book.pdf"' in intro or "href='book.pdf'" in intro
+    else:
+        assert "book.pdf" not in intro and "make pdf" in intro

@@ -2,42 +2,138 @@
 
 Usage: python tools/print_pdf.py [_build/singlehtml] [_build/pdf/book.pdf]
 
-Serves the folder on 127.0.0.1, waits for MathJax to finish typesetting, and prints A4 pages.
-No browser is downloaded: Playwright drives /usr/bin/chromium.
+Serves the folder on 127.0.0.1, waits for MathJax to finish typesetting, inserts a contents
+page (parts, chapters and pages, linked), and prints A4 pages with page numbers in the footer
+and a PDF outline (bookmarks) built by Chromium from the headings (``outline=True``, tagged
+PDF). The page numbers of the contents page come from a first print: the outline of that
+print says on which page each heading starts; the second print carries them. No browser is
+downloaded: Playwright drives /usr/bin/chromium.
 """
 from __future__ import annotations
 
+import io
 import shutil
 import sys
 from pathlib import Path
 
 from book.serve import CHROMIUM_ARGS, serve
 
+# The contents page: one entry per heading of the three top levels of the single page (the
+# book, its parts' chapter pages, and the pages), each with a slot for its page number.
+CONTENTS_JS = """() => {
+  const art = document.querySelector('article.bd-article') || document.querySelector('main');
+  const heads = Array.from(art.querySelectorAll('h1, h2, h3'))
+    .filter(h => !h.closest('.cell_output, .admonition, nav'));
+  const nav = document.createElement('nav');
+  nav.className = 'book-pdf-contents';
+  nav.innerHTML = '<p class="book-pdf-contents-title"><strong>Contents</strong></p>';
+  const list = document.createElement('ol');
+  list.style.listStyle = 'none'; list.style.paddingLeft = '0';
+  heads.forEach((h, i) => {
+    if (!h.id) { const s = h.closest('section[id]'); h.id = s ? s.id + '-h' : 'pdf-h-' + i; }
+    const li = document.createElement('li');
+    const level = Number(h.tagName[1]);
+    li.style.marginLeft = ((level - 1) * 1.2) + 'em';
+    li.style.display = 'flex';
+    li.style.fontWeight = level <= 2 ? '600' : '400';
+    const a = document.createElement('a');
+    a.href = '#' + h.id;
+    a.textContent = h.textContent.replace(/[#¶]\\s*$/, '').trim();
+    const dots = document.createElement('span');
+    dots.style.flex = '1'; dots.style.borderBottom = '1px dotted #999'; dots.style.margin = '0 0.3em 0.3em';
+    const num = document.createElement('span');
+    num.className = 'book-pdf-pageno'; num.textContent = '000';
+    li.append(a, dots, num);
+    list.appendChild(li);
+  });
+  nav.appendChild(list);
+  const first = art.querySelector('section') || art.firstElementChild;
+  const h1 = first.querySelector('h1');
+  (h1 && h1.nextSibling) ? first.insertBefore(nav, h1.nextSibling) : first.prepend(nav);
+  return heads.map(h => [Number(h.tagName[1]), a_text(h)]);
+  function a_text(h) { return h.textContent.replace(/[#¶]\\s*$/, '').trim(); }
+}"""
+
+FOOTER = ("<div style='font-size:8px;width:100%;text-align:center;color:#555;'>"
+          "<span class='pageNumber'></span> / <span class='totalPages'></span></div>")
+
+
+def _outline_pages(pdf_bytes: bytes) -> list[tuple[str, int]]:
+    """(title, 1-based page) of every outline entry, in document order."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    out: list[tuple[str, int]] = []
+
+    def walk(items):
+        for it in items:
+            if isinstance(it, list):
+                walk(it)
+            else:
+                out.append((" ".join(str(it.title).split()), reader.get_destination_page_number(it) + 1))
+
+    walk(reader.outline)
+    return out
+
+
+def _norm(text: str) -> str:
+    return "".join(text.split()).lower()
+
+
+def page_numbers(headings: list[tuple[int, str]], outline: list[tuple[str, int]]) -> list[str]:
+    """Page number of each heading, matched in order against the outline of the first print."""
+    nums, k = [], 0
+    for _, title in headings:
+        want = _norm(title)
+        for j in range(k, len(outline)):
+            if _norm(outline[j][0]) == want:
+                nums.append(str(outline[j][1]))
+                k = j + 1
+                break
+        else:
+            nums.append("")
+    return nums
+
 
 def main(src: str = "_build/singlehtml", out: str = "_build/pdf/book.pdf") -> Path:
     from playwright.sync_api import sync_playwright
 
     src_path, out_path = Path(src), Path(out)
-    if not (src_path / "index.html").exists():
+    pages = sorted(src_path.glob("*.html"))
+    entry = src_path / "index.html" if (src_path / "index.html").exists() else (
+        pages[0] if len(pages) == 1 else None)
+    if entry is None:
         raise SystemExit(f"{src_path}/index.html missing: build the single-page HTML first "
                          "(make pdf does).")
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         raise SystemExit("Chromium not found: apt-get install -y chromium fonts-wqy-zenhei")
 
+    options = dict(format="A4", print_background=True, outline=True, tagged=True,
+                   display_header_footer=True, header_template="<div></div>",
+                   footer_template=FOOTER,
+                   margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"})
     with serve(src_path) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = browser.new_page()
-        page.goto(f"{url}/index.html", wait_until="networkidle", timeout=120_000)
+        page.goto(f"{url}/{entry.name}", wait_until="networkidle", timeout=120_000)
         page.wait_for_function(
             "() => !window.MathJax || !window.MathJax.startup || "
             "window.MathJax.startup.promise.then(() => true)", timeout=120_000)
         page.emulate_media(media="print")
+        headings = page.evaluate(CONTENTS_JS)
+        first = page.pdf(**options)  # pass 1: where does each heading start?
+        nums = page_numbers(headings, _outline_pages(first))
+        page.evaluate("(nums) => document.querySelectorAll('.book-pdf-pageno')"
+                      ".forEach((el, i) => { el.textContent = nums[i] || ''; })", nums)
         out_path.parent.mkdir(parents=True, exist_ok=True)
-        page.pdf(path=str(out_path), format="A4", print_background=True,
-                 margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
+        page.pdf(path=str(out_path), **options)
         browser.close()
-    print(f"wrote {out_path} ({out_path.stat().st_size / 1e6:.1f} MB)")
+    outline = _outline_pages(out_path.read_bytes())
+    missing = sum(1 for n in nums if not n)
+    print(f"wrote {out_path} ({out_path.stat().st_size / 1e6:.1f} MB, {len(outline)} outline "
+          f"entries, contents page with {len(headings)} entries"
+          + (f", {missing} without a page number" if missing else "") + ")")
     return out_path
 
 
