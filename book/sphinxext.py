@@ -212,6 +212,78 @@ def _figure_alt(app, doctree, docname):
                 img["alt"] = text
 
 
+_GLOSSARY_CACHE: dict = {}
+
+
+def glossary_terms(srcdir: Path, glossary: str = "appendix/glossary.md") -> list[str]:
+    """The English terms of the book's glossary (the ``{glossary}`` block), longest first."""
+    path = Path(srcdir) / glossary
+    if not path.is_file():
+        return []
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _GLOSSARY_CACHE:
+        text = path.read_text(encoding="utf-8")
+        block = text.split("```{glossary}", 1)[1].split("```", 1)[0] if "```{glossary}" in text else ""
+        terms = [ln.strip() for ln in block.splitlines() if ln and not ln[0].isspace()]
+        _GLOSSARY_CACHE[key] = sorted((x for x in terms if x.isascii()), key=len, reverse=True)
+    return _GLOSSARY_CACHE[key]
+
+
+def _link_glossary_terms(app, doctree):
+    """On notebook pages, link the first use of each glossary term in the running text to the
+    glossary (as the ``{term}`` role would); terms the page already links are left alone."""
+    from sphinx import addnodes
+
+    docname = app.env.docname
+    if docname not in _nb_sources(app.env):
+        return
+    terms = glossary_terms(app.srcdir)
+    if not terms:
+        return
+    done = {str(x.get("reftarget", "")).lower() for x in doctree.findall(addnodes.pending_xref)
+            if x.get("reftype") == "term"}
+    pats = [(term, re.compile((r"\b" if term[0].isalnum() else "") + re.escape(term) + r"s?\b",
+                              0 if term.isupper() else re.I))
+            for term in terms if term.lower() not in done]
+    skip = (nodes.literal, nodes.literal_block, nodes.math, nodes.math_block, nodes.reference,
+            nodes.title, nodes.caption, nodes.raw, addnodes.pending_xref, nodes.rubric)
+
+    def in_output(node):
+        while node is not None:
+            if isinstance(node, skip) or "cell_output" in (node.get("classes") or [] if
+                                                            isinstance(node, nodes.Element) else []):
+                return True
+            node = node.parent
+        return False
+
+    for para in list(doctree.findall(nodes.paragraph)):
+        if not pats or in_output(para):
+            continue
+        work = [c for c in para.children if isinstance(c, nodes.Text)]
+        while work and pats:
+            text = work.pop(0)
+            s = str(text)
+            hit = None
+            for k, (term, pat) in enumerate(pats):
+                m = pat.search(s)
+                if m and (hit is None or m.start() < hit[2].start()):
+                    hit = (k, term, m)
+            if hit is None:
+                continue
+            k, term, m = hit
+            label = m.group(0)
+            ref = addnodes.pending_xref(
+                "", nodes.inline(label, label, classes=["xref", "std", "std-term"]),
+                refdomain="std", reftype="term", reftarget=term.lower(), refexplicit=True,
+                refwarn=True, refdoc=docname)
+            before, after = nodes.Text(s[:m.start()]), nodes.Text(s[m.end():])
+            idx = para.index(text)
+            para.remove(text)
+            para.insert(idx, [before, ref, after])
+            pats.pop(k)
+            work[0:0] = [before, after]  # other terms may follow in the same text
+
+
 def _mark_scrollers(app, doctree, docname):
     """Data frames printed by a cell may be wider than the column: their output box scrolls
     sideways, deliberately (class ``scroll-x``; tests/test_site.py allows only such boxes)."""
@@ -435,6 +507,7 @@ def setup(app):
     app.connect("doctree-resolved", _cite_boxes)
     app.connect("doctree-resolved", _figure_alt)
     app.connect("doctree-resolved", _mark_scrollers)
+    app.connect("doctree-read", _link_glossary_terms)
     app.add_node(_pdf_placeholder, html=(lambda self, node: None, lambda self, node: None))
     app.add_directive("book-pdf", BookPdf)
     app.connect("doctree-resolved", _book_pdf)

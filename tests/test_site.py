@@ -438,3 +438,15 @@ def test_landing_page_links_the_pdf_only_when_it_exists(built_html):
         assert 'href="book.pdf"' in intro or "href='book.pdf'" in intro
     else:
         assert "book.pdf" not in intro and "make pdf" in intro
+
+
+@pytest.mark.build
+def test_every_notebook_page_links_the_glossary(built_html):
+    """The first use of a glossary term on a notebook page links to its entry (book/sphinxext.py
+    _link_glossary_terms), as the part pages' {term} roles do."""
+    bare = []
+    for nb in _notebook_pages(built_html):
+        soup = BeautifulSoup((built_html / f"{nb}.html").read_text(encoding="utf-8"), "html.parser")
+        if not any("glossary.html#term-" in a["href"] for a in soup.find_all("a", href=True)):
+            bare.append(nb)
+    assert not bare, f"notebook pages with no glossary link: {bare}"
