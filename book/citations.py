@@ -12,7 +12,7 @@ the citing patents; matching on finer subclasses removes much of the measured ex
 :func:`match_controls` implements the matching as DuckDB SQL, so it runs out of core on the
 full NBER file (16 million citations, Hall, Jaffe & Trajtenberg 2001). Each citing patent's
 (class, year) cell is ranked by a seeded hash; the control is the first of ``max_tries``
-hashed candidates that is neither the citing nor the originating patent and does not cite
+hashed candidates (the first for every citation, the others only where it failed) that is neither the citing nor the originating patent and does not cite
 the originating patent (an anti-join against the citation table). Citations whose cell has
 no eligible control are dropped and counted. :func:`localisation_shares` computes the JTH
 comparison, :func:`simulate_patent_world` builds a documented simulated world with a known
@@ -179,21 +179,38 @@ def match_controls(patents: pd.DataFrame, citations: pd.DataFrame, *, class_col:
             SELECT c.citing, c.cited, p.cls, p.year, p.n, p.region AS region_citing,
                    o.region AS region_cited
             FROM cit_in c JOIN pool p ON p.patent = c.citing JOIN pool o ON o.patent = c.cited""")
+        # Candidate k of a citation is rank (hash(citing, cited, seed) + k) mod n in its
+        # (class, year) cell; the control is the first eligible candidate. Two passes: the first
+        # candidate of every citation, then candidates 1..max_tries-1 only for the few citations
+        # whose first candidate was not eligible -- so the citation table is probed twice,
+        # instead of max_tries candidates being built for every citation.
+        con.execute("CREATE OR REPLACE TEMP TABLE cites AS SELECT citing, cited FROM cit_in")
+
+        def candidates(source: str, ks: str) -> str:
+            return f"""
+                SELECT t.citing, t.cited, k.k, p.patent AS control, p.region AS region_control
+                FROM {source} t CROSS JOIN ({ks}) k(k) JOIN pool p
+                  ON p.cls = t.cls AND p.year = t.year
+                 AND p.rk = ((hash(t.citing, t.cited, {seed}) >> 1)::BIGINT + k.k) % t.n
+                WHERE p.patent <> t.citing AND p.patent <> t.cited
+                  AND NOT EXISTS (SELECT 1 FROM cites x
+                                  WHERE x.citing = p.patent AND x.cited = t.cited)"""
+
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE first AS
+            {candidates("(SELECT DISTINCT citing, cited, cls, year, n FROM cit)", "VALUES (0)")}""")
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE todo AS
+            SELECT DISTINCT c.citing, c.cited, c.cls, c.year, c.n FROM cit c
+            ANTI JOIN first f ON f.citing = c.citing AND f.cited = c.cited""")
+        rest = (f"SELECT range AS k FROM range(1, {max_tries})" if max_tries > 1
+                else "SELECT 1 AS k WHERE false")
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE matched AS
-            WITH tries AS (
-                SELECT c.citing, c.cited, c.cls, c.year, t.k,
-                       (hash(c.citing, c.cited, {seed}) + t.k) % c.n AS rk
-                FROM cit c, range(0, {max_tries}) t(k)),
-            cand AS (
-                SELECT tr.citing, tr.cited, tr.k, p.patent AS control, p.region AS region_control
-                FROM tries tr JOIN pool p ON p.cls = tr.cls AND p.year = tr.year AND p.rk = tr.rk
-                WHERE p.patent <> tr.citing AND p.patent <> tr.cited
-                  AND NOT EXISTS (SELECT 1 FROM cit_in x
-                                  WHERE x.citing = p.patent AND x.cited = tr.cited))
-            SELECT citing, cited, arg_min(control, k) AS control,
-                   arg_min(region_control, k) AS region_control
-            FROM cand GROUP BY citing, cited""")
+            SELECT citing, cited, control, region_control FROM first
+            UNION ALL
+            SELECT citing, cited, arg_min(control, k), arg_min(region_control, k)
+            FROM ({candidates("todo", rest)}) GROUP BY citing, cited""")
         out = con.execute("""
             SELECT c.citing, c.cited, m.control, c.region_cited, c.region_citing, m.region_control
             FROM cit c JOIN matched m USING (citing, cited)

@@ -34,28 +34,16 @@ print(json.dumps({{"citations": len(cit), "patents": len(pat), "simulate_s": t1 
 
 SIM = dict(
     label="simulate patent world (NumPy/pandas)",
-    complexity=(
-        "The operation count is linear up to log factors (a 50-column cumulative table per "
-        "patent for the region draw, O(P·R); two argsorts, O(P log P); four `np.searchsorted` "
-        "calls with one unsorted query per citation, O(C log P); a hash `drop_duplicates`), "
-        "but the binary searches dominate and become memory-bound: profiled alone they take "
-        "0.35 s at 1 M and 24 s at 16 M citations (exponent ≈ 1.5), because once the sorted "
-        "key arrays (8 bytes per patent, 36 MB at 4.5 M patents) outgrow the 32 MB L3 cache "
-        "every probe of every unsorted query is a RAM miss; the hash de-duplication behaves "
-        "the same way (exponent ≈ 1.3). A group-offset table (F·years or F·R·years entries, "
-        "cache-resident) looked up per citation would make the simulation linear."))
+    expected_exponent=1.0,
+    complexity=("O(P·R) for the region draws, two argsorts O(P log P), one binary search per "
+                "citation O(C log P) and a hash de-duplication: linear up to log factors"))
 MATCH = dict(
     label="JTH control matching (DuckDB, 2 threads)",
-    complexity=(
-        "Matching is a few hash joins and window functions over the citations and patents: "
-        "the ranking window sorts patents within (subclass, year), O(P log P), and each "
-        "citation tries up to 8 candidates, O(8C) join probes plus an anti-join on the "
-        "citation table, so time should stay close to linear up to the log factor of the "
-        "sort. Steps above 1 are most likely memory effects (hash tables and the sort "
-        "outgrowing the cache; at 16 M the working set nears the 3 GB DuckDB memory limit, "
-        "which may force spilling -- not verified here) plus contention: the matching uses "
-        "both cores, so any other job on the machine slows it (see the load column). Peak "
-        "memory grows linearly (pandas copies of the tables plus DuckDB's hash tables)."))
+    expected_exponent=1.0,
+    complexity=("a window sort of the patents within (class, year) cells, O(P log P), hash joins "
+                "of the citations with the patents, and one candidate per citation per round "
+                "(rounds only for the citations still unmatched) with a hash anti-join against "
+                "the citation table: linear up to the log factor of the sort"))
 
 
 @pytest.mark.bench
@@ -71,9 +59,11 @@ def test_bench_matching(n_cit):
     br.record("spillovers", [
         {**common, "method": SIM["label"], "seconds": res["simulate_s"],
          "peak_MiB": res["peak_sim_MiB"], "complexity": SIM["complexity"],
+         "expected_exponent": SIM["expected_exponent"],
          "notes": f"{res['patents']:,} patents"},
         {**common, "method": MATCH["label"], "seconds": res["match_s"],
          "peak_MiB": res["peak_MiB"], "complexity": MATCH["complexity"],
+         "expected_exponent": MATCH["expected_exponent"],
          "notes": (f"unmatched {res['unmatched']:,}; θ̂ = {res['theta_hat']:.4f} vs simulated "
                    f"{res['theta_true']:.4f}")},
     ], title=(

@@ -173,17 +173,62 @@ def method_summary(rows: list[dict]) -> list[str]:
              + ("" if overall_big is None or len(big) == len(sizes)
                 else f"; over the sizes taking ≥ {OVERHEAD_S} s: **{_fmt(overall_big)}**") + "."]
     why = rows[-1].get("complexity", "")
+    expected = rows[-1].get("expected_exponent")
     if len(rows) < 2:
         return [f"**{method}** — only one size measured ({_fmt_size(sizes[0])}); no exponent. "
-                f"Expected: {why}"]
+                f"Theory: {why}"]
     if fast:
         where = ", ".join(f"{_fmt_size(a)}→{_fmt_size(b)} (exponent {e:.2f})" for a, b, e in fast)
-        lines.append(f"*Faster than linear* (exponent > {SUPERLINEAR}; smaller excesses are within the noise "
-                     f"of a shared machine) for {where}. Why: {why}")
+        lines.append(f"*Faster than linear* (exponent > {SUPERLINEAR}; smaller excesses are "
+                     f"within the noise of a shared machine) for {where}.")
     else:
         lines.append(f"No step grows faster than linearly (every exponent ≤ {SUPERLINEAR} once "
-                     f"fixed overhead is excluded). Expected: {why}")
+                     "fixed overhead is excluded).")
+    lines.append(verdict(overall_big if overall_big is not None else overall, expected, why,
+                         [r.get("load_1min") for r in rows], [r["peak_MiB"] for r in rows],
+                         sizes))
     return lines
+
+
+#: measured and expected exponents closer than this are called consistent
+EXPONENT_TOLERANCE = 0.25
+
+
+def verdict(measured: float | None, expected: float | None, theory: str, loads: list,
+            peaks: list[float], sizes: list[float]) -> str:
+    """One sentence comparing the measured scaling with the theoretical one, from the numbers.
+
+    The explanation is built from the measurements (exponent, expected exponent, the 1-minute
+    load average recorded with each row and the peak-memory exponent), never typed by hand.
+    """
+    parts = [f"Theory: {why_text(theory).rstrip('.')}."]
+    if measured is None or expected is None:
+        return " ".join(parts + ["(no expected exponent recorded: no verdict)."])
+    gap = measured - expected
+    if abs(gap) <= EXPONENT_TOLERANCE:
+        parts.append(f"Measured exponent {measured:.2f} vs expected {expected:.2f}: consistent.")
+    else:
+        word = "steeper" if gap > 0 else "flatter"
+        parts.append(f"Measured exponent {measured:.2f} vs expected {expected:.2f}: {word} by "
+                     f"{abs(gap):.2f}.")
+        cores = os.cpu_count() or 1
+        busy = [x for x in loads if isinstance(x, (int, float)) and x > cores]
+        if busy:
+            parts.append(f"{len(busy)} of {len(loads)} sizes ran with a 1-minute load above the "
+                         f"{cores} cores (max {max(busy):.1f}), so contention may explain part "
+                         "of the gap.")
+        _, mem_exp = exponents(sizes, [max(p, 1e-9) for p in peaks])
+        if mem_exp is not None and gap > 0 and mem_exp > 0.9:
+            parts.append(f"Peak memory grows with exponent {mem_exp:.2f}: once the working set "
+                         "outgrows the caches, memory traffic rather than operations sets the pace.")
+        elif gap < 0:
+            parts.append("Fixed costs (set-up, imports, validation) still weigh at the smaller "
+                         "sizes, which flattens the curve.")
+    return " ".join(parts)
+
+
+def why_text(theory: str) -> str:
+    return theory.strip() or "not stated."
 
 
 def benchmark_section(name: str, data: dict) -> list[str]:
