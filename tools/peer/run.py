@@ -40,7 +40,7 @@ ROOT = HERE.parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-GROUPS = ("convergence", "spatial", "panels", "mrw", "counts", "eg", "gravity")
+GROUPS = ("convergence", "spatial", "panels", "mrw", "counts", "eg", "gravity", "china")
 
 
 @dataclass
@@ -361,6 +361,72 @@ def prepare_gravity(tmp: Path):
                    "both iterated to 1e-10: 1e-6 relative")
 
 
+def _write_w_matrix(w, path: Path):
+    """A libpysal W as a dense matrix in ``w.id_order`` (weights as stored)."""
+    ids = list(w.id_order)
+    M = pd.DataFrame(0.0, index=[str(i) for i in ids], columns=[str(i) for i in ids])
+    for i, nb in w.neighbors.items():
+        for j, v in zip(nb, w.weights[i], strict=True):
+            M.loc[str(i), str(j)] = v
+    M.to_csv(path)
+
+
+def spfe_case(tmp: Path, case: str, group: str, df, w, *, y, x, entity, time, label):
+    """FE spatial lag/error/Durbin on ``df`` (ours) and a line in spfe_cases.csv (peer)."""
+    from book.spatial import panel as spp
+
+    df[[entity, time, y, *x]].to_csv(tmp / f"{case}.csv", index=False)
+    _write_w_matrix(w, tmp / f"{case}_w.csv")
+    spec = pd.DataFrame([{"case": case, "data": f"{case}.csv", "w": f"{case}_w.csv", "y": y,
+                          "x": ";".join(x), "entity": entity, "time": time}])
+    f = tmp / "spfe_cases.csv"
+    spec.to_csv(f, index=False, mode="a", header=not f.exists())
+    why = ("FE spatial panel by concentrated ML vs spatialreg on the within-demeaned data with "
+           "I_T (x) W: 1e-5 absolute")
+    for m, par in (("lag", "rho"), ("error", "lambda"), ("durbin", "rho")):
+        fit = spp.spatial_panel_fe(df, w, y=y, x=x, entity=entity, time=time, model=m)
+        terms = [par, *x] + ([f"W_{c}" for c in x] if m == "durbin" else [])
+        for t in terms:
+            add(f"{case}_{m}_{t}", group, f"{label}, FE spatial {m}: {t}", fit.coef(t), 1e-5,
+                "abs", reason=why)
+        add(f"{case}_{m}_logl", group, f"{label}, FE spatial {m}: Gaussian log-likelihood",
+            fit.logl, 1e-3, "abs", reason="same Gaussian likelihood at the two optima")
+
+
+def prepare_china(tmp: Path):
+    """China knowledge production (issue 14 page): invention patents on the R&D stock and
+    education spending per person, 31 provinces 2010-2018, year means removed first, as the
+    page builds them (book.capital_stock.perpetual_inventory, contiguity_weights)."""
+    from book import capital_stock as ks
+    from book import data
+    from book.datasets.china_geometry import contiguity_weights
+
+    rd = data.load("cn_province_rd_patents")
+    cap = data.load("cn_province_capital")
+    panel = data.load("cn_province_panel")
+    gdf = data.load("cn_province_geometry")
+    k = rd.merge(cap[["code", "year", "invest_price"]], on=["code", "year"], how="inner",
+                 validate="1:1")
+    k = k[k["year"] <= 2022].copy()
+    k["invest_price"] = k["invest_price"] / k["code"].map(
+        k.loc[k["year"] == 2010].set_index("code")["invest_price"])
+    k["rd_stock"] = ks.perpetual_inventory(k, id_col="code", time="year", flow="rd_expenditure",
+                                           deflator="invest_price", delta=ks.DELTA_RD)
+    w = contiguity_weights(gdf, order=sorted(rd["code"].unique()))
+    edu = panel[["code", "year", "population", "edu_spending", "cpi"]]
+    d = k.merge(edu, on=["code", "year"], how="inner", validate="1:1")
+    d = d[d["year"].between(2010, 2018)].copy()
+    d["lnpat"] = np.log(d["pat_app_invention"])
+    d["lnrd"] = np.log(d["rd_stock"])
+    d["lnhc"] = np.log(d["edu_spending"] / d["cpi"] / d["population"])
+    xs = ["lnrd", "lnhc"]
+    dd = d[["code", "year", "lnpat", *xs]].copy()
+    for c in ["lnpat", *xs]:
+        dd[c] = dd[c] - dd.groupby("year")[c].transform("mean")
+    spfe_case(tmp, "cn_kpf", "china", dd, w, y="lnpat", x=xs, entity="code", time="year",
+              label="China provinces 2010-18 (china-knowledge-production)")
+
+
 PREPARE = {
     "convergence": ("convergence.R",),
     "spatial": ("spatial.R",),
@@ -369,6 +435,7 @@ PREPARE = {
     "counts": ("counts.R",),
     "eg": ("eg.R",),
     "gravity": ("gravity.R",),
+    "china": ("spfe.R",),
 }
 
 
@@ -397,6 +464,7 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     tmp = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="book-peer-"))
     tmp.mkdir(parents=True, exist_ok=True)
+    (tmp / "spfe_cases.csv").unlink(missing_ok=True)  # spfe_case() appends to it
     warnings.simplefilter("ignore")
     with contextlib.redirect_stdout(io.StringIO()):
         w, wb = us_weights()
@@ -417,6 +485,8 @@ def main(argv=None) -> int:
             prepare_eg(tmp)
         if "gravity" in groups:
             prepare_gravity(tmp)
+        if "china" in groups:
+            prepare_china(tmp)
     t_py = time.perf_counter() - t0
     peer: dict = {}
     for gname in groups:
