@@ -425,6 +425,26 @@ def prepare_china(tmp: Path):
         dd[c] = dd[c] - dd.groupby("year")[c].transform("mean")
     spfe_case(tmp, "cn_kpf", "china", dd, w, y="lnpat", x=xs, entity="code", time="year",
               label="China provinces 2010-18 (china-knowledge-production)")
+    # china-inverted-u: growth on the lagged secondary-sector LQ and its square, 2001-2017
+    p = panel.sort_values(["code", "year"]).copy()
+    national = p.groupby("year")[["secondary_share", "gdp"]].apply(
+        lambda g: np.average(g["secondary_share"], weights=g["gdp"]))
+    p["lq"] = p["secondary_share"] / p["year"].map(national)
+    p["lny"] = np.log(p["gdp_pc_real"])
+    p["inv"] = p["gfcf"] / p["gdp"]
+    by = p.groupby("code")
+    p["growth"] = by["lny"].diff()
+    for c in ("lq", "lny", "inv"):
+        p[f"{c}_l"] = by[c].shift()
+    d = p[p["year"].between(2001, 2017)].dropna(subset=["growth", "lq_l", "lny_l", "inv_l"]).copy()
+    d["lq2_l"] = d["lq_l"] ** 2
+    w2 = contiguity_weights(gdf, order=sorted(d["code"].unique()))
+    xs = ["lq_l", "lq2_l", "lny_l", "inv_l"]
+    dd = d[["code", "year", "growth", *xs]].copy()
+    for c in ["growth", *xs]:
+        dd[c] = dd[c] - dd.groupby("year")[c].transform("mean")
+    spfe_case(tmp, "cn_iu", "china", dd, w2, y="growth", x=xs, entity="code", time="year",
+              label="China provinces 2001-17 (china-inverted-u)")
 
 
 PREPARE = {
