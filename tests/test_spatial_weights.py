@@ -108,7 +108,7 @@ def test_rho_interval_from_extreme_eigenvalues():
     assert hi == pytest.approx(1.0) and lo == pytest.approx(1 / ev.min())
     # a bipartite lattice (rook) has lambda_min = -1 exactly
     assert lo == pytest.approx(-1.0)
-    big = spw.synthetic_weights(1500, k=6)
+    big = spw.synthetic_weights(450, k=6)  # N > 400: ARPACK path
     lo_s, hi_s = spw.rho_interval(big)
     ev = np.linalg.eigvals(big.toarray())
     real = ev.real[np.abs(ev.imag) < 1e-8]
