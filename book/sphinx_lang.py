@@ -10,7 +10,10 @@ need to know which text is Chinese. This extension does two things, both in the 
    in running text is wrapped in ``<span lang="zh-CN">``. It uses docutils' own mechanism:
    a ``language-<tag>`` class on a node is written by the HTML writer as ``lang="<tag>"``
    (docutils ``HTMLTranslator.starttag``), so no translator is overridden. Literal text,
-   code, math and raw HTML are left alone.
+   code, math and raw HTML are left alone. Raw HTML that other extensions insert (cite boxes,
+   generated appendix tables, notebook outputs) is marked in a last pass over the page body
+   (``html-page-context``, :func:`mark_html`), which wraps only unmarked CJK runs of text and
+   returns everything else byte for byte.
 2. **The ``zh-scorecard`` directive**: the counts of the reproduction scorecard, in Chinese, for
    the 中文导读 page. Like ``ledger-scorecard`` of :mod:`book.sphinxext` it inserts a
    placeholder that is filled in Sphinx's write phase (``doctree-resolved``) from the ledger
@@ -113,6 +116,91 @@ def _ancestors(node: nodes.Node):
     while node is not None:
         yield node
         node = node.parent
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+         "source", "track", "wbr"}
+#: elements whose text is left alone by :func:`mark_html`
+_SKIP_TAGS = {"script", "style", "pre", "code", "kbd", "samp", "textarea", "math", "svg", "title",
+              "mjx-container"}
+
+
+_TAG = re.compile(r"""<(/?)([A-Za-z][^\s/>]*)((?:\s+(?:[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?|/))*)\s*/?>""")
+_OTHER = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>|<\?[^>]*>", re.S)
+_LANG_ATTR = re.compile(r"""(?:^|\s)lang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+_CLASS_ATTR = re.compile(r"""(?:^|\s)class\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+_RAW_TEXT = {"script", "style", "textarea", "title"}
+
+
+def _attr(rx, attrs: str) -> str | None:
+    m = rx.search(attrs)
+    return None if m is None else next(g for g in m.groups() if g is not None)
+
+
+def mark_html(html_text: str, lang: str = LANG) -> str:
+    """Wrap every run of CJK text in ``html_text`` that is not yet inside an element marked
+    ``lang="zh..."`` in ``<span lang="<lang>">``; everything else is returned verbatim.
+
+    For HTML that other extensions insert as raw HTML (cite boxes, generated appendix tables,
+    notebook outputs), which :func:`mark_lang` does not see. Text in ``script``, ``style``,
+    ``pre``, ``code``, ``math`` and elements of class ``math`` (MathJax source) is not touched,
+    nor are attribute values.
+    """
+    if not isinstance(html_text, str):
+        raise BookInputError(f"mark_html needs the HTML as a str, got {type(html_text).__name__}.")
+    if not isinstance(lang, str) or not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", lang):
+        raise BookInputError(f"mark_html: {lang!r} is not a BCP 47 language tag (e.g. 'zh-CN').")
+    if not _CJK_RUN.search(html_text):
+        return html_text
+    out: list[str] = []
+    stack: list[tuple[str, bool, str | None]] = []  # (tag, text left alone, lang attribute)
+    primary = lang.split("-")[0].lower()
+    pos, n = 0, len(html_text)
+    while pos < n:
+        lt = html_text.find("<", pos)
+        text = html_text[pos:] if lt < 0 else html_text[pos:lt]
+        if text:
+            langs = [lg for _, _, lg in stack if lg]
+            if any(s for _, s, _ in stack) or (langs and langs[-1].lower().split("-")[0] == primary):
+                out.append(text)
+            else:
+                out.extend(f'<span lang="{lang}">{seg}</span>' if zh else seg
+                           for seg, zh in cjk_runs(text))
+        if lt < 0:
+            break
+        m = _TAG.match(html_text, lt) or _OTHER.match(html_text, lt)
+        if m is None:  # a stray "<" in text
+            out.append("<")
+            pos = lt + 1
+            continue
+        out.append(m.group(0))
+        pos = m.end()
+        if m.re is _OTHER:
+            continue
+        closing, tag, attrs = m.group(1), m.group(2).lower(), m.group(3) or ""
+        if closing:
+            for i in range(len(stack) - 1, -1, -1):
+                if stack[i][0] == tag:
+                    del stack[i:]
+                    break
+            continue
+        if tag in _RAW_TEXT:  # copy up to the closing tag verbatim
+            end = re.compile(f"</{tag}\\s*>", re.I).search(html_text, pos)
+            stop = n if end is None else end.end()
+            out.append(html_text[pos:stop])
+            pos = stop
+            continue
+        if tag in _VOID or m.group(0).endswith("/>"):
+            continue
+        classes = (_attr(_CLASS_ATTR, attrs) or "").split()
+        skip = tag in _SKIP_TAGS or any(c == "math" or c.startswith("math-") for c in classes)
+        stack.append((tag, skip, _attr(_LANG_ATTR, attrs)))
+    return "".join(out)
+
+
+def _page_context(app, pagename, templatename, context, doctree):
+    if doctree is not None and isinstance(context.get("body"), str):
+        context["body"] = mark_html(context["body"])
 
 
 class _ZhLang(SphinxPostTransform):
@@ -241,4 +329,5 @@ def setup(app):
     app.add_directive("zh-scorecard", _ZhScorecard)
     app.add_post_transform(_ZhLang)
     app.connect("doctree-resolved", _fill)
+    app.connect("html-page-context", _page_context)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

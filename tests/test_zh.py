@@ -13,7 +13,7 @@ from docutils import nodes
 from docutils.core import publish_doctree, publish_from_doctree
 
 from book import ROOT
-from book.sphinx_lang import CJK_CLASS, KIND_ZH, cjk_runs, mark_lang, zh_scorecard_html
+from book.sphinx_lang import CJK_CLASS, KIND_ZH, cjk_runs, mark_html, mark_lang, zh_scorecard_html
 
 SUMMARY_OPEN = "```{admonition} 中文摘要\n:class: zh-summary\n"
 _CJK = re.compile(f"[{CJK_CLASS}]")
@@ -82,6 +82,24 @@ def test_mark_lang_on_a_small_doctree():
     assert mark_lang(doc) == 0
 
 
+RAW = ('<div class="cite-this"><p>“产业集聚 (ch. 1)” R&D &amp; 增长</p>'
+       '<span class="math notranslate">\\(\\text{集聚}\\)</span><code>集聚</code>'
+       '<img alt="集聚" src="a.png"><script>if (a<b) s = "集聚";</script><!-- 集聚 -->'
+       '<p lang="zh-CN">已标注<b>集聚</b></p><p lang="en">English <i lang="zh-CN">溢出</i></p>'
+       "<td title='a > 集聚' data-lang='x'>增长</td> 1 < 2 中心–外围</div>")
+
+
+def test_mark_html_wraps_unmarked_runs_and_keeps_the_rest_verbatim():
+    out = mark_html(RAW)
+    soup = BeautifulSoup(out, "html.parser")
+    assert [s.get_text() for s in soup.find_all("span", lang="zh-CN")] == \
+        ["产业集聚", "增长", "增长", "中心–外围"]
+    # removing the inserted spans gives the input back, byte for byte
+    assert re.sub(r'<span lang="zh-CN">([^<]*)</span>', r"\1", out) == RAW
+    assert mark_html(out) == out  # idempotent
+    assert mark_html("<p>no Chinese</p>") == "<p>no Chinese</p>"
+
+
 def _rows():
     return pd.DataFrame({
         "design": ["a", "a", "b", "b", "c", "c", "c"],
@@ -113,6 +131,11 @@ def test_kind_names_cover_the_ledger_kinds():
 
 
 CASES, c = case_list()
+c("book.sphinx_lang.mark_html", "not text", lambda: f("book.sphinx_lang.mark_html")(b"<p>x</p>"),
+  BI, r"needs the HTML as a str")
+c("book.sphinx_lang.mark_html", "bad language tag",
+  lambda: f("book.sphinx_lang.mark_html")("<p>集聚</p>", lang="chinese!"), BI,
+  r"not a BCP 47 language tag")
 c("book.sphinx_lang.cjk_runs", "not text", lambda: f("book.sphinx_lang.cjk_runs")(123), BI,
   r"needs a str")
 c("book.sphinx_lang.mark_lang", "not a node", lambda: f("book.sphinx_lang.mark_lang")("<p>x</p>"),
@@ -234,11 +257,15 @@ def test_guide_scorecard_equals_the_ledger(built_html):
 
 @pytest.mark.build
 def test_chinese_text_is_marked(built_html):
-    """On the guide, the landing page and every notebook page, each run of CJK text in the
-    article is inside an element with lang="zh-CN" (code, math and raw outputs aside)."""
+    """On the guide, the landing page, the part pages, the appendices and every notebook page,
+    each run of CJK text in the article is inside an element with lang="zh-CN" (code, math and
+    notebook outputs aside)."""
     skip = ("pre", "code", "script", "style", "math", "mjx-container", "title")
     bad = {}
-    for page in ["zh-guide.html", "intro.html"] + [f"{nb}.html" for nb in notebook_pages()]:
+    extra = sorted(p.relative_to(built_html).as_posix()
+                   for p in built_html.glob("chapters/*/index.html")) + \
+        ["appendix/glossary.html", "appendix/data.html", "chapters/07-assessment/scorecard.html"]
+    for page in ["zh-guide.html", "intro.html"] + extra + [f"{nb}.html" for nb in notebook_pages()]:
         soup = _soup(built_html, page)
         article = soup.select_one("article") or soup
         for t in article.find_all(string=_CJK):
