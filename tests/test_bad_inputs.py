@@ -378,53 +378,6 @@ def _designs_missing(tmp_path, monkeypatch):
     f(f"{L}.all_designs")()
 
 
-# --- book.convergence --------------------------------------------------------------------
-CV = "book.convergence"
-for fn in ("beta_ols", "beta_nls"):
-    q = f"{CV}.{fn}"
-    c(q, "zero income (log)", lambda q=q: f(q)([1, 0, 3, 4], [2, 3, 4, 5], 10), BI,
-      r"y0 \(initial income\) has 1 non-positive")
-    c(q, "nan", lambda q=q: f(q)([1, NAN, 3, 4], [2, 3, 4, 5], 10), BI, r"y0 contains 1 missing")
-    c(q, "length mismatch", lambda q=q: f(q)([1, 2, 3, 4], [2, 3, 4], 10), BI, r"length mismatch")
-    c(q, "T < 1", lambda q=q: f(q)([1, 2, 3, 4], [2, 3, 4, 5], 0), BI, r"T must be a positive")
-    c(q, "T text", lambda q=q: f(q)([1, 2, 3, 4], [2, 3, 4, 5], "ten"), BI, r"T must be the period")
-    c(q, "series with different regions", lambda q=q: f(q)(
-        pd.Series([1.0, 2, 3], index=list("abc")), pd.Series([2.0, 3, 4], index=list("abd")), 10),
-      BI, r"cover different regions")
-    c(q, "constant initial income", lambda q=q: f(q)([2.0] * 4, [2, 3, 4, 5], 10), BI,
-      r"y0 \(initial income\) is constant")
-    c(q, "text incomes", lambda q=q: f(q)(["1", "2", "3"], [2, 3, 4], 10), BI,
-      r"numbers stored as text")
-    c(q, "two regions", lambda q=q: f(q)([1, 2], [2, 3], 10), BI, r"at least 3 regions")
-    c(q, "empty", lambda q=q: f(q)([], [], 10), BI, r"y0 is empty")
-c(f"{CV}.half_life", "divergence", lambda: f(f"{CV}.half_life")(-0.01), BI, r"beta > 0")
-c(f"{CV}.half_life", "nan", lambda: f(f"{CV}.half_life")(NAN), BI, r"beta")
-c(f"{CV}.wide_panel", "duplicated region-year", lambda: f(f"{CV}.wide_panel")(
-    pd.concat([INCOME(), INCOME().head(1)]), "state", "year", "income"), BI, r"duplicated \(state, year\)")
-c(f"{CV}.wide_panel", "unbalanced", lambda: f(f"{CV}.wide_panel")(
-    INCOME().iloc[1:], "state", "year", "income"), BI, r"unbalanced")
-c(f"{CV}.wide_panel", "empty", lambda: f(f"{CV}.wide_panel")(
-    INCOME().iloc[:0], "state", "year", "income"), BI, r"empty")
-c(f"{CV}.wide_panel", "missing column", lambda: f(f"{CV}.wide_panel")(
-    INCOME(), "state", "year", "gdp"), BI, r"lacks column")
-c(f"{CV}.wide_panel", "text income", lambda: f(f"{CV}.wide_panel")(
-    INCOME().astype({"income": str}), "state", "year", "income"), BI, r"stored as text|non-numeric")
-c(f"{CV}.beta_by_period", "year out of range", lambda: f(f"{CV}.beta_by_period")(
-    INCOME(), [(1900, 2050)]), BI, r"year 2050 is not in the data")
-c(f"{CV}.beta_by_period", "end before start", lambda: f(f"{CV}.beta_by_period")(
-    INCOME(), [(1940, 1900)]), BI, r"end must be after start")
-c(f"{CV}.beta_by_period", "bad period", lambda: f(f"{CV}.beta_by_period")(INCOME(), [1900]), BI,
-  r"\(start, end\) pair")
-c(f"{CV}.beta_by_period", "bad method", lambda: f(f"{CV}.beta_by_period")(
-    INCOME(), [(1900, 1940)], method="gmm"), BI, r"method must be 'nls' or 'ols'")
-c(f"{CV}.beta_by_period", "no periods", lambda: f(f"{CV}.beta_by_period")(INCOME(), []), BI,
-  r"periods")
-c(f"{CV}.sigma_series", "zero income", lambda: f(f"{CV}.sigma_series")(
-    INCOME().assign(income=lambda d: d.income.where(d.index != 0, 0.0))), BI, r"non-positive")
-c(f"{CV}.sigma_series", "empty", lambda: f(f"{CV}.sigma_series")(INCOME().iloc[:0]), BI, r"empty")
-c(f"{CV}.sigma_series", "one region", lambda: f(f"{CV}.sigma_series")(
-    INCOME().query("state == 'A'")), BI, r"at least two regions")
-
 # --- book.measures -----------------------------------------------------------------------
 M = "book.measures"
 for fn in ("region_industry_matrix", "location_quotient", "krugman_specialisation",
@@ -541,72 +494,6 @@ c(f"{G}.mrw_table", "empty samples", lambda: f(f"{G}.mrw_table")(_mrw_v(), {}), 
   r"non-empty dict")
 c(f"{G}.mrw_table", "mask wrong length", lambda: f(f"{G}.mrw_table")(
     _mrw_v(), {"all": np.ones(3, bool)}), BI, r"mask must be boolean with 12")
-
-# --- book.utest --------------------------------------------------------------------------
-U = "book.utest"
-COV2 = np.eye(2) * 0.01
-c(f"{U}.fieller_interval", "cov shape", lambda: f(f"{U}.fieller_interval")(1, 1, np.eye(3)), BI,
-  r"2x2 covariance")
-c(f"{U}.fieller_interval", "level 1", lambda: f(f"{U}.fieller_interval")(1, 1, COV2, level=1), BI,
-  r"level=1.0 is out of range")
-c(f"{U}.fieller_interval", "negative variance", lambda: f(f"{U}.fieller_interval")(
-    1, 1, -COV2), BI, r"non-negative variances")
-c(f"{U}.fieller_interval", "b2 nan", lambda: f(f"{U}.fieller_interval")(1, NAN, COV2), BI,
-  r"must be finite")
-c(f"{U}.utest", "xl >= xh", lambda: f(f"{U}.utest")(-1, 1, COV2, 2, 1), BI, r"need xl < xh")
-c(f"{U}.utest", "no curvature", lambda: f(f"{U}.utest")(-1, 0, COV2, 0, 1), BI, r"b2 is exactly 0")
-c(f"{U}.utest", "bad shape", lambda: f(f"{U}.utest")(-1, 1, COV2, 0, 1, shape="V"), BI,
-  r"shape must be")
-c(f"{U}.utest", "df <= 0", lambda: f(f"{U}.utest")(-1, 1, COV2, 0, 1, df=0), BI, r"df=0.0")
-c(f"{U}.utest", "nan b1", lambda: f(f"{U}.utest")(NAN, 1, COV2, 0, 1), BI, r"b1 must be finite")
-XS = np.linspace(0, 1, 12)
-c(f"{U}.quadratic_utest", "length mismatch", lambda: f(f"{U}.quadratic_utest")(XS, XS[:-1]), BI,
-  r"length mismatch")
-c(f"{U}.quadratic_utest", "nan y", lambda: f(f"{U}.quadratic_utest")(XS, np.r_[XS[:-1], NAN]), BI,
-  r"y contains 1 missing")
-c(f"{U}.quadratic_utest", "text x", lambda: f(f"{U}.quadratic_utest")(XS.astype(str), XS), BI,
-  r"stored as text")
-c(f"{U}.quadratic_utest", "controls rows", lambda: f(f"{U}.quadratic_utest")(
-    XS, XS, pd.DataFrame({"z": np.ones(3)})), BI, r"controls has 3 rows")
-c(f"{U}.quadratic_utest", "cluster without groups", lambda: f(f"{U}.quadratic_utest")(
-    XS, XS ** 2, cov_type="cluster"), BI, r"needs groups=")
-c(f"{U}.quadratic_utest", "too few obs", lambda: f(f"{U}.quadratic_utest")([1, 2, 3], [1, 2, 3]),
-  BI, r"more observations than parameters")
-c(f"{U}.quadratic_utest", "constant x", lambda: f(f"{U}.quadratic_utest")(np.ones(12), XS), BI,
-  r"x is constant|no variation")
-c(f"{U}.quadratic_utest", "constant y", lambda: f(f"{U}.quadratic_utest")(XS, np.ones(12)), BI,
-  r"y is constant")
-
-# --- book.mediation ----------------------------------------------------------------------
-ME = "book.mediation"
-c(f"{ME}.sobel", "zero se", lambda: f(f"{ME}.sobel")(0.5, 0, 0.3, 0.1), BI, r"a_se=0.0 is out of range")
-c(f"{ME}.sobel", "both zero", lambda: f(f"{ME}.sobel")(0, 0.1, 0, 0.1), BI, r"a and b are both 0")
-c(f"{ME}.sobel", "nan", lambda: f(f"{ME}.sobel")(NAN, 0.1, 0.3, 0.1), BI, r"must be finite")
-c(f"{ME}.mediate", "same column", lambda: f(f"{ME}.mediate")(MED(), "x", "x", "y", n_boot=0), BI,
-  r"three different columns")
-c(f"{ME}.mediate", "nan rows", lambda: f(f"{ME}.mediate")(
-    MED().assign(m=lambda d: d.m.where(d.index != 0)), "x", "m", "y", n_boot=0), BI,
-  r"1 row\(s\) have missing values")
-c(f"{ME}.mediate", "text column", lambda: f(f"{ME}.mediate")(
-    MED().astype({"x": str}), "x", "m", "y", n_boot=0), BI, r"must be numeric")
-c(f"{ME}.mediate", "constant mediator", lambda: f(f"{ME}.mediate")(
-    MED().assign(m=1.0), "x", "m", "y", n_boot=0), BI, r"mediator m \('m'\) is constant")
-c(f"{ME}.mediate", "constant treatment", lambda: f(f"{ME}.mediate")(
-    MED().assign(x=2.0), "x", "m", "y", n_boot=0), BI, r"treatment x \('x'\) is constant")
-c(f"{ME}.mediate", "mediator equals treatment", lambda: f(f"{ME}.mediate")(
-    MED().assign(m=lambda d: 2 * d.x), "x", "m", "y", n_boot=0), BI, r"perfectly collinear")
-c(f"{ME}.mediate", "negative n_boot", lambda: f(f"{ME}.mediate")(MED(), "x", "m", "y", n_boot=-1),
-  BI, r"n_boot must be a non-negative int")
-c(f"{ME}.mediate", "level", lambda: f(f"{ME}.mediate")(MED(), "x", "m", "y", n_boot=0, level=1.5),
-  BI, r"level=1.5 is out of range")
-c(f"{ME}.mediate", "empty", lambda: f(f"{ME}.mediate")(MED().iloc[:0], "x", "m", "y", n_boot=0),
-  BI, r"empty")
-c(f"{ME}.mediate", "too few rows", lambda: f(f"{ME}.mediate")(MED().head(3), "x", "m", "y",
-                                                               n_boot=0), BI,
-  r"more observations than parameters")
-c(f"{ME}.mediate", "inf", lambda: f(f"{ME}.mediate")(
-    MED().assign(y=lambda d: d.y.where(d.index != 0, INF)), "x", "m", "y", n_boot=0), BI,
-  r"infinite")
 
 # --- book.countpanel ---------------------------------------------------------------------
 CP_ = "book.countpanel"

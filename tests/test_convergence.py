@@ -102,3 +102,70 @@ def test_series_are_paired_by_label_not_position():
     a = conv.beta_ols(y0, yT, 10)
     b = conv.beta_ols(y0, yT.iloc[::-1], 10)
     assert a.beta == b.beta
+
+
+# ----------------------------------------------------------------------------- bad inputs
+from badinput import BI, NAN, case_list, f, matrix_test  # noqa: E402
+
+CASES, c = case_list()
+
+
+def INCOME():
+    """Long state-income panel for convergence helpers."""
+    years = [1900, 1920, 1940]
+    states = list("ABCDE")
+    vals = np.array([[1.0, 2.0, 3.0], [2.0, 3.0, 4.5], [3.0, 3.8, 5.0], [4.0, 4.5, 5.5],
+                     [5.0, 5.2, 6.0]])
+    return pd.DataFrame([{"state": s, "year": y, "income": vals[i, j]}
+                         for i, s in enumerate(states) for j, y in enumerate(years)])
+
+
+# --- book.convergence --------------------------------------------------------------------
+CV = "book.convergence"
+for fn in ("beta_ols", "beta_nls"):
+    q = f"{CV}.{fn}"
+    c(q, "zero income (log)", lambda q=q: f(q)([1, 0, 3, 4], [2, 3, 4, 5], 10), BI,
+      r"y0 \(initial income\) has 1 non-positive")
+    c(q, "nan", lambda q=q: f(q)([1, NAN, 3, 4], [2, 3, 4, 5], 10), BI, r"y0 contains 1 missing")
+    c(q, "length mismatch", lambda q=q: f(q)([1, 2, 3, 4], [2, 3, 4], 10), BI, r"length mismatch")
+    c(q, "T < 1", lambda q=q: f(q)([1, 2, 3, 4], [2, 3, 4, 5], 0), BI, r"T must be a positive")
+    c(q, "T text", lambda q=q: f(q)([1, 2, 3, 4], [2, 3, 4, 5], "ten"), BI, r"T must be the period")
+    c(q, "series with different regions", lambda q=q: f(q)(
+        pd.Series([1.0, 2, 3], index=list("abc")), pd.Series([2.0, 3, 4], index=list("abd")), 10),
+      BI, r"cover different regions")
+    c(q, "constant initial income", lambda q=q: f(q)([2.0] * 4, [2, 3, 4, 5], 10), BI,
+      r"y0 \(initial income\) is constant")
+    c(q, "text incomes", lambda q=q: f(q)(["1", "2", "3"], [2, 3, 4], 10), BI,
+      r"numbers stored as text")
+    c(q, "two regions", lambda q=q: f(q)([1, 2], [2, 3], 10), BI, r"at least 3 regions")
+    c(q, "empty", lambda q=q: f(q)([], [], 10), BI, r"y0 is empty")
+c(f"{CV}.half_life", "divergence", lambda: f(f"{CV}.half_life")(-0.01), BI, r"beta > 0")
+c(f"{CV}.half_life", "nan", lambda: f(f"{CV}.half_life")(NAN), BI, r"beta")
+c(f"{CV}.wide_panel", "duplicated region-year", lambda: f(f"{CV}.wide_panel")(
+    pd.concat([INCOME(), INCOME().head(1)]), "state", "year", "income"), BI, r"duplicated \(state, year\)")
+c(f"{CV}.wide_panel", "unbalanced", lambda: f(f"{CV}.wide_panel")(
+    INCOME().iloc[1:], "state", "year", "income"), BI, r"unbalanced")
+c(f"{CV}.wide_panel", "empty", lambda: f(f"{CV}.wide_panel")(
+    INCOME().iloc[:0], "state", "year", "income"), BI, r"empty")
+c(f"{CV}.wide_panel", "missing column", lambda: f(f"{CV}.wide_panel")(
+    INCOME(), "state", "year", "gdp"), BI, r"lacks column")
+c(f"{CV}.wide_panel", "text income", lambda: f(f"{CV}.wide_panel")(
+    INCOME().astype({"income": str}), "state", "year", "income"), BI, r"stored as text|non-numeric")
+c(f"{CV}.beta_by_period", "year out of range", lambda: f(f"{CV}.beta_by_period")(
+    INCOME(), [(1900, 2050)]), BI, r"year 2050 is not in the data")
+c(f"{CV}.beta_by_period", "end before start", lambda: f(f"{CV}.beta_by_period")(
+    INCOME(), [(1940, 1900)]), BI, r"end must be after start")
+c(f"{CV}.beta_by_period", "bad period", lambda: f(f"{CV}.beta_by_period")(INCOME(), [1900]), BI,
+  r"\(start, end\) pair")
+c(f"{CV}.beta_by_period", "bad method", lambda: f(f"{CV}.beta_by_period")(
+    INCOME(), [(1900, 1940)], method="gmm"), BI, r"method must be 'nls' or 'ols'")
+c(f"{CV}.beta_by_period", "no periods", lambda: f(f"{CV}.beta_by_period")(INCOME(), []), BI,
+  r"periods")
+c(f"{CV}.sigma_series", "zero income", lambda: f(f"{CV}.sigma_series")(
+    INCOME().assign(income=lambda d: d.income.where(d.index != 0, 0.0))), BI, r"non-positive")
+c(f"{CV}.sigma_series", "empty", lambda: f(f"{CV}.sigma_series")(INCOME().iloc[:0]), BI, r"empty")
+c(f"{CV}.sigma_series", "one region", lambda: f(f"{CV}.sigma_series")(
+    INCOME().query("state == 'A'")), BI, r"at least two regions")
+
+
+test_bad_input = matrix_test(CASES)

@@ -60,3 +60,52 @@ def test_bad_inputs():
         mediate(df, "x", "m", "y", ["x"])
     with pytest.raises(BookInputError, match="out of range"):
         sobel(0.5, 0.0, 0.4, 0.1)
+
+
+# ----------------------------------------------------------------------------- bad inputs
+from badinput import BI, INF, NAN, case_list, f, matrix_test  # noqa: E402
+
+CASES, c = case_list()
+
+
+def MED():
+    r = np.random.default_rng(5)
+    x = r.normal(size=30)
+    m = 0.5 * x + r.normal(size=30)
+    return pd.DataFrame({"x": x, "m": m, "y": 0.3 * m + 0.2 * x + r.normal(size=30),
+                         "c": r.normal(size=30)})
+
+
+# --- book.mediation ----------------------------------------------------------------------
+ME = "book.mediation"
+c(f"{ME}.sobel", "zero se", lambda: f(f"{ME}.sobel")(0.5, 0, 0.3, 0.1), BI, r"a_se=0.0 is out of range")
+c(f"{ME}.sobel", "both zero", lambda: f(f"{ME}.sobel")(0, 0.1, 0, 0.1), BI, r"a and b are both 0")
+c(f"{ME}.sobel", "nan", lambda: f(f"{ME}.sobel")(NAN, 0.1, 0.3, 0.1), BI, r"must be finite")
+c(f"{ME}.mediate", "same column", lambda: f(f"{ME}.mediate")(MED(), "x", "x", "y", n_boot=0), BI,
+  r"three different columns")
+c(f"{ME}.mediate", "nan rows", lambda: f(f"{ME}.mediate")(
+    MED().assign(m=lambda d: d.m.where(d.index != 0)), "x", "m", "y", n_boot=0), BI,
+  r"1 row\(s\) have missing values")
+c(f"{ME}.mediate", "text column", lambda: f(f"{ME}.mediate")(
+    MED().astype({"x": str}), "x", "m", "y", n_boot=0), BI, r"must be numeric")
+c(f"{ME}.mediate", "constant mediator", lambda: f(f"{ME}.mediate")(
+    MED().assign(m=1.0), "x", "m", "y", n_boot=0), BI, r"mediator m \('m'\) is constant")
+c(f"{ME}.mediate", "constant treatment", lambda: f(f"{ME}.mediate")(
+    MED().assign(x=2.0), "x", "m", "y", n_boot=0), BI, r"treatment x \('x'\) is constant")
+c(f"{ME}.mediate", "mediator equals treatment", lambda: f(f"{ME}.mediate")(
+    MED().assign(m=lambda d: 2 * d.x), "x", "m", "y", n_boot=0), BI, r"perfectly collinear")
+c(f"{ME}.mediate", "negative n_boot", lambda: f(f"{ME}.mediate")(MED(), "x", "m", "y", n_boot=-1),
+  BI, r"n_boot must be a non-negative int")
+c(f"{ME}.mediate", "level", lambda: f(f"{ME}.mediate")(MED(), "x", "m", "y", n_boot=0, level=1.5),
+  BI, r"level=1.5 is out of range")
+c(f"{ME}.mediate", "empty", lambda: f(f"{ME}.mediate")(MED().iloc[:0], "x", "m", "y", n_boot=0),
+  BI, r"empty")
+c(f"{ME}.mediate", "too few rows", lambda: f(f"{ME}.mediate")(MED().head(3), "x", "m", "y",
+                                                               n_boot=0), BI,
+  r"more observations than parameters")
+c(f"{ME}.mediate", "inf", lambda: f(f"{ME}.mediate")(
+    MED().assign(y=lambda d: d.y.where(d.index != 0, INF)), "x", "m", "y", n_boot=0), BI,
+  r"infinite")
+
+
+test_bad_input = matrix_test(CASES)

@@ -79,3 +79,47 @@ def test_bad_inputs():
         quadratic_utest([1, 2, 3], [1, 2])
     with pytest.raises(BookInputError, match="groups="):
         quadratic_utest(np.arange(10.0), np.arange(10.0) ** 2, cov_type="cluster")
+
+
+# ----------------------------------------------------------------------------- bad inputs
+import pandas as pd  # noqa: E402
+from badinput import BI, NAN, case_list, f, matrix_test  # noqa: E402
+
+CASES, c = case_list()
+# --- book.utest --------------------------------------------------------------------------
+U = "book.utest"
+COV2 = np.eye(2) * 0.01
+c(f"{U}.fieller_interval", "cov shape", lambda: f(f"{U}.fieller_interval")(1, 1, np.eye(3)), BI,
+  r"2x2 covariance")
+c(f"{U}.fieller_interval", "level 1", lambda: f(f"{U}.fieller_interval")(1, 1, COV2, level=1), BI,
+  r"level=1.0 is out of range")
+c(f"{U}.fieller_interval", "negative variance", lambda: f(f"{U}.fieller_interval")(
+    1, 1, -COV2), BI, r"non-negative variances")
+c(f"{U}.fieller_interval", "b2 nan", lambda: f(f"{U}.fieller_interval")(1, NAN, COV2), BI,
+  r"must be finite")
+c(f"{U}.utest", "xl >= xh", lambda: f(f"{U}.utest")(-1, 1, COV2, 2, 1), BI, r"need xl < xh")
+c(f"{U}.utest", "no curvature", lambda: f(f"{U}.utest")(-1, 0, COV2, 0, 1), BI, r"b2 is exactly 0")
+c(f"{U}.utest", "bad shape", lambda: f(f"{U}.utest")(-1, 1, COV2, 0, 1, shape="V"), BI,
+  r"shape must be")
+c(f"{U}.utest", "df <= 0", lambda: f(f"{U}.utest")(-1, 1, COV2, 0, 1, df=0), BI, r"df=0.0")
+c(f"{U}.utest", "nan b1", lambda: f(f"{U}.utest")(NAN, 1, COV2, 0, 1), BI, r"b1 must be finite")
+XS = np.linspace(0, 1, 12)
+c(f"{U}.quadratic_utest", "length mismatch", lambda: f(f"{U}.quadratic_utest")(XS, XS[:-1]), BI,
+  r"length mismatch")
+c(f"{U}.quadratic_utest", "nan y", lambda: f(f"{U}.quadratic_utest")(XS, np.r_[XS[:-1], NAN]), BI,
+  r"y contains 1 missing")
+c(f"{U}.quadratic_utest", "text x", lambda: f(f"{U}.quadratic_utest")(XS.astype(str), XS), BI,
+  r"stored as text")
+c(f"{U}.quadratic_utest", "controls rows", lambda: f(f"{U}.quadratic_utest")(
+    XS, XS, pd.DataFrame({"z": np.ones(3)})), BI, r"controls has 3 rows")
+c(f"{U}.quadratic_utest", "cluster without groups", lambda: f(f"{U}.quadratic_utest")(
+    XS, XS ** 2, cov_type="cluster"), BI, r"needs groups=")
+c(f"{U}.quadratic_utest", "too few obs", lambda: f(f"{U}.quadratic_utest")([1, 2, 3], [1, 2, 3]),
+  BI, r"more observations than parameters")
+c(f"{U}.quadratic_utest", "constant x", lambda: f(f"{U}.quadratic_utest")(np.ones(12), XS), BI,
+  r"x is constant|no variation")
+c(f"{U}.quadratic_utest", "constant y", lambda: f(f"{U}.quadratic_utest")(XS, np.ones(12)), BI,
+  r"y is constant")
+
+
+test_bad_input = matrix_test(CASES)
