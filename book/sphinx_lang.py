@@ -11,9 +11,10 @@ need to know which text is Chinese. This extension does two things, both in the 
    a ``language-<tag>`` class on a node is written by the HTML writer as ``lang="<tag>"``
    (docutils ``HTMLTranslator.starttag``), so no translator is overridden. Literal text,
    code, math and raw HTML are left alone. Raw HTML that other extensions insert (cite boxes,
-   generated appendix tables, notebook outputs) is marked in a last pass over the page body
-   (``html-page-context``, :func:`mark_html`), which wraps only unmarked CJK runs of text and
-   returns everything else byte for byte.
+   generated appendix tables, notebook outputs) and the theme's navigation are marked in a last
+   pass over every written page (``build-finished``, :func:`mark_html`), which wraps only
+   unmarked CJK runs of text and leaves everything else byte for byte (``<title>``, attribute
+   values, scripts, code and math included).
 2. **The ``zh-scorecard`` directive**: the counts of the reproduction scorecard, in Chinese, for
    the 中文导读 page. Like ``ledger-scorecard`` of :mod:`book.sphinxext` it inserts a
    placeholder that is filled in Sphinx's write phase (``doctree-resolved``) from the ledger
@@ -198,9 +199,18 @@ def mark_html(html_text: str, lang: str = LANG) -> str:
     return "".join(out)
 
 
-def _page_context(app, pagename, templatename, context, doctree):
-    if doctree is not None and isinstance(context.get("body"), str):
-        context["body"] = mark_html(context["body"])
+def _finish(app, exception):
+    """Last pass over every written page (body, navigation and header): :func:`mark_html`."""
+    if exception is not None or getattr(app.builder, "format", None) != "html":
+        return
+    for docname in sorted(app.env.found_docs):
+        path = Path(app.builder.get_outfilename(docname))
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        new = mark_html(text)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
 
 
 class _ZhLang(SphinxPostTransform):
@@ -329,5 +339,5 @@ def setup(app):
     app.add_directive("zh-scorecard", _ZhScorecard)
     app.add_post_transform(_ZhLang)
     app.connect("doctree-resolved", _fill)
-    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

@@ -258,7 +258,7 @@ def test_guide_scorecard_equals_the_ledger(built_html):
 @pytest.mark.build
 def test_chinese_text_is_marked(built_html):
     """On the guide, the landing page, the part pages, the appendices and every notebook page,
-    each run of CJK text in the article is inside an element with lang="zh-CN" (code, math and
+    each run of CJK text in the page (article, navigation, header) is inside an element with lang="zh-CN" (code, math and
     notebook outputs aside)."""
     skip = ("pre", "code", "script", "style", "math", "mjx-container", "title")
     bad = {}
@@ -267,8 +267,7 @@ def test_chinese_text_is_marked(built_html):
         ["appendix/glossary.html", "appendix/data.html", "chapters/07-assessment/scorecard.html"]
     for page in ["zh-guide.html", "intro.html"] + extra + [f"{nb}.html" for nb in notebook_pages()]:
         soup = _soup(built_html, page)
-        article = soup.select_one("article") or soup
-        for t in article.find_all(string=_CJK):
+        for t in soup.body.find_all(string=_CJK):  # article, navigation and header
             if t.find_parent(skip) is not None or t.find_parent(class_=re.compile(
                     r"^(cell_output|output|ledger|highlight|literal|math)")) is not None:
                 continue
