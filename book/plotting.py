@@ -70,7 +70,8 @@ def use_theme() -> None:
     text is shown at its nominal size) and, inside Jupyter, exported as 2x ("retina") PNGs that
     stay sharp on high-density screens and in the PDF. Chinese labels render with a CJK font
     (fonts-wqy-zenhei, "WenQuanYi Zen Hei") as a per-glyph fallback after DejaVu Sans; the font
-    found is in :data:`CJK_FONT` (None: install fonts-wqy-zenhei, or label in English).
+    found is in :data:`CJK_FONT` (None: install fonts-wqy-zenhei, or label in English). Text
+    cells of printed tables are never truncated (pandas ``display.max_colwidth``).
     """
     global CJK_FONT
 
@@ -94,6 +95,9 @@ def use_theme() -> None:
         "font.family": ["DejaVu Sans"] + ([CJK_FONT] if CJK_FONT else []),
         "axes.unicode_minus": True,
     })
+    # tables print every character: pandas would cut text cells (titles, licences, citations of
+    # data.provenance) at 50 characters with "..."; the book's CSS wraps them instead
+    pd.set_option("display.max_colwidth", None)
     if "ipykernel" in sys.modules:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 

@@ -216,7 +216,8 @@ _GLOSSARY_CACHE: dict = {}
 
 
 def glossary_terms(srcdir: Path, glossary: str = "appendix/glossary.md") -> list[str]:
-    """The English terms of the book's glossary (the ``{glossary}`` block), longest first."""
+    """The terms (English and Chinese) of the book's glossary (the ``{glossary}`` block),
+    longest first."""
     path = Path(srcdir) / glossary
     if not path.is_file():
         return []
@@ -225,7 +226,7 @@ def glossary_terms(srcdir: Path, glossary: str = "appendix/glossary.md") -> list
         text = path.read_text(encoding="utf-8")
         block = text.split("```{glossary}", 1)[1].split("```", 1)[0] if "```{glossary}" in text else ""
         terms = [ln.strip() for ln in block.splitlines() if ln and not ln[0].isspace()]
-        _GLOSSARY_CACHE[key] = sorted((x for x in terms if x.isascii()), key=len, reverse=True)
+        _GLOSSARY_CACHE[key] = sorted((x for x in terms if len(x) >= 2), key=len, reverse=True)
     return _GLOSSARY_CACHE[key]
 
 
@@ -242,8 +243,8 @@ def _link_glossary_terms(app, doctree):
         return
     done = {str(x.get("reftarget", "")).lower() for x in doctree.findall(addnodes.pending_xref)
             if x.get("reftype") == "term"}
-    pats = [(term, re.compile((r"\b" if term[0].isalnum() else "") + re.escape(term) + r"s?\b",
-                              0 if term.isupper() else re.I))
+    pats = [(term, re.compile(r"\b" + re.escape(term) + r"s?\b", 0 if term.isupper() else re.I)
+             if term.isascii() else re.compile(re.escape(term)))  # Chinese: no word boundaries
             for term in terms if term.lower() not in done]
     skip = (nodes.literal, nodes.literal_block, nodes.math, nodes.math_block, nodes.reference,
             nodes.title, nodes.caption, nodes.raw, addnodes.pending_xref, nodes.rubric)
