@@ -29,7 +29,7 @@ def test_scorecard_counts_equal_ledger_rows(built_html):
     assert counts == {k: int((rows["kind"] == k).sum()) for k in lg.KINDS}
     # the headline: published and peer, reproduced = within tolerance (explained gaps included
     # in "not reproduced")
-    head = soup.select_one(".scorecard-headline").get_text(" ")
+    head = " ".join(soup.select_one(".scorecard-headline").get_text(" ").split())
     for k in lg.REPRODUCTION_KINDS:
         sub = rows[rows["kind"] == k]
         rep = int((sub["status"] == "within").sum())

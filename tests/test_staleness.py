@@ -90,6 +90,10 @@ def make_book(root: Path) -> None:
             "id": "toy_sum", "study": "nobody", "kind": "published", "source": "Table 1, p. 1",
             "quantity": "twice the sum of x", "value": 12.0, "se": None, "tolerance": 0.5,
             "tolerance_kind": "abs", "reason": "toy", "expect": "within"}]}, sort_keys=False))
+    # the cite box of book.sphinxext reads the book's CITATION.cff (its one configuration)
+    (root / "CITATION.cff").write_text(
+        (Path(__file__).resolve().parents[1] / "CITATION.cff").read_text(encoding="utf-8"),
+        encoding="utf-8")
     (root / "a.md").write_text(PAGE_A)
     (root / "b.md").write_text(PAGE_B)
     (root / "index.md").write_text("# Toy\n\n```{toctree}\na\nb\n```\n")
