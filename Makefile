@@ -50,7 +50,7 @@ pdf: $(STAMP) $(MATHJAX)
 	@if [ -d _build/html ]; then $(MAKE) --no-print-directory book; fi
 
 unit: $(STAMP) $(MATHJAX)
-	$(BIN)/python -m pytest -m "not build and not browser and not bench"
+	$(BIN)/python -m pytest -m "not build and not browser and not bench and not peer"
 
 lint: $(STAMP)
 	$(BIN)/ruff check book tests tools
