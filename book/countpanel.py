@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import BookInputError
-from .validate import as_1d_float, require_columns, require_positive
+from .validate import as_1d_float, require_columns, require_positive, require_varies
 
 EFFECTS = (None, "sector", "firm")
 MODELS = ("poisson", "negbin")
@@ -132,6 +132,11 @@ def fit_kpf(df: pd.DataFrame, *, count: str = "patents", regressors=("log_rd", "
     if nb_bread not in NB_BREADS:
         raise BookInputError(f"nb_bread must be one of {NB_BREADS}, got {nb_bread!r}.")
     _check_panel(df, count, regressors, firm, year)
+    if (df[count] == 0).all():
+        raise BookInputError(f"every {count!r} count is zero: a count model has no information "
+                             "(the likelihood has no maximum); check the outcome column.")
+    for r in regressors:
+        require_varies(df[r], f"regressor {r!r}", "its elasticity")
     d = df.copy()
     dropped = []
     if effects == "firm":

@@ -32,7 +32,13 @@ import pandas as pd
 import statsmodels.api as sm
 
 from .errors import BookInputError
-from .validate import as_1d_float, require_columns, require_in_range, require_min_obs
+from .validate import (
+    as_1d_float,
+    require_columns,
+    require_in_range,
+    require_min_obs,
+    require_varies,
+)
 
 #: MRW's g + delta (p. 413: "we assume that g + delta is 0.05")
 G_DELTA = 0.05
@@ -219,6 +225,8 @@ def solow_fit(v: pd.DataFrame, model: str = "textbook", *, restricted: bool = Fa
         raise BookInputError(f"{bad} row(s) have missing values in {need}; select the sample "
                              "explicitly (e.g. v.dropna()) before fitting.")
     T = require_in_range(T, "T", 0, lo_open=True)
+    for c in need[1:]:
+        require_varies(v[c], f"regressor {c!r}", "its coefficient")
     y = v["ln_y85"] - v["ln_y60"] if convergence else v["ln_y85"]
     base = ["ln_sk", "ln_ngd"] + (["ln_sh"] if model == "augmented" else [])
     pre = ["ln_y60"] if convergence else []

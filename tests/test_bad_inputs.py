@@ -490,6 +490,8 @@ c(f"{G}.solow_fit", "too few countries", lambda: f(f"{G}.solow_fit")(
     _mrw_v().head(3), "augmented"), BI, r"more observations than parameters")
 c(f"{G}.solow_fit", "raw data frame", lambda: f(f"{G}.solow_fit")(MRW()), BI,
   r"from mrw_variables\) lacks column")
+c(f"{G}.solow_fit", "constant regressor", lambda: f(f"{G}.solow_fit")(
+    _mrw_v().assign(ln_sk=1.0)), BI, r"regressor 'ln_sk' is constant")
 c(f"{G}.mrw_table", "empty samples", lambda: f(f"{G}.mrw_table")(_mrw_v(), {}), BI,
   r"non-empty dict")
 c(f"{G}.mrw_table", "mask wrong length", lambda: f(f"{G}.mrw_table")(
@@ -505,6 +507,10 @@ c(f"{CP_}.spillover_pool", "proximity > 1", lambda: f(f"{CP_}.spillover_pool")(
     [1.0, 2.0], np.full((2, 2), 2.0)), BI, r"lie in \[0, 1\]")
 c(f"{CP_}.spillover_pool", "nan R&D", lambda: f(f"{CP_}.spillover_pool")([1.0, NAN], np.eye(2)),
   BI, r"missing")
+c(f"{CP_}.fit_kpf", "constant regressor", lambda: f(f"{CP_}.fit_kpf")(
+    KPF().assign(log_rd=2.0)), BI, r"regressor 'log_rd' is constant")
+c(f"{CP_}.fit_kpf", "all-zero counts", lambda: f(f"{CP_}.fit_kpf")(KPF().assign(patents=0)),
+  BI, r"every 'patents' count is zero")
 c(f"{CP_}.fit_kpf", "negative counts", lambda: f(f"{CP_}.fit_kpf")(KPF().assign(patents=-1.0)),
   BI, r"negative value.*counts must be >= 0")
 c(f"{CP_}.fit_kpf", "fractional counts", lambda: f(f"{CP_}.fit_kpf")(KPF().assign(patents=1.5)),
