@@ -37,8 +37,10 @@ book: $(STAMP) $(MATHJAX)
 	echo "jupyter-book build ($${all:-incremental}, $${BOOK_JOBS:-2} jobs) finished in $$(( $$(date +%s) - start )) s (exit $$rc)"; \
 	if [ $$rc -ne 0 ]; then $(BIN)/python tools/build_report.py _build/build-warnings.log; exit $$rc; fi
 
+# Tests run in 2 pytest-xdist workers; --dist loadfile keeps each file (and its module-scoped
+# browser/server fixtures) in one worker.
 test: book pdf
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # Printable PDF of the whole book: single-page HTML (notebooks from the cache) printed by
 # Debian's Chromium through Playwright (bookmarks, contents page, page numbers); offline. When
@@ -50,7 +52,7 @@ pdf: $(STAMP) $(MATHJAX)
 	@if [ -d _build/html ]; then $(MAKE) --no-print-directory book; fi
 
 unit: $(STAMP) $(MATHJAX)
-	$(BIN)/python -m pytest -m "not build and not browser and not bench and not peer"
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not build and not browser and not bench and not peer"
 
 lint: $(STAMP)
 	$(BIN)/ruff check book tests tools
