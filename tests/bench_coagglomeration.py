@@ -46,19 +46,15 @@ print(json.dumps({{"seconds": dt, "peak_MiB": rss(), "baseline_MiB": base,
 METHODS = {
     "vectorised": dict(
         label="book.measures.coagglomeration (one matrix product)",
-        complexity=(
-            "The product S'S costs O(nnz(S) x mean industries per area) and the rank-one "
-            "corrections O(I^2), so time should grow about as I^2 for the full matrix once the "
-            "fixed costs (validation, the pivot of the tidy table, O(rows)) stop dominating; "
-            "at these sizes (I <= about 1,000) the pivot and validation are a large share, so "
-            "the measured exponent is below 2. Memory: the dense I x I result (8 MB at "
-            "I = 1,000) plus the M x I dense share matrix.")),
+        expected_exponent=2.0,
+        complexity=("the product S'S costs O(nnz(S) x industries per area) and the rank-one "
+                    "corrections O(I^2), plus O(rows) validation and pivoting of the tidy table; "
+                    "memory is the dense I x I result")),
     "pair_loop": dict(
         label="loop over pairs, one NumPy dot product per pair",
-        complexity=(
-            "I(I-1)/2 Python iterations, each an O(M) dot product: O(M I^2) with a large "
-            "per-pair interpreter overhead; it has no validation cost, so it wins at small I "
-            "and loses once the number of pairs grows.")),
+        expected_exponent=2.0,
+        complexity=("I(I-1)/2 Python iterations, each an O(M) dot product: O(M I^2) with a "
+                    "per-pair interpreter overhead")),
 }
 
 
@@ -74,7 +70,8 @@ def test_bench_coagglomeration(level, method):
            "baseline_MiB": res["baseline_MiB"],
            "notes": f"NAICS {level}-digit, {n * (n - 1) // 2:,} pairs x 933 CBSAs; "
                     f"largest gamma_c {res['top']:.4f}",
-           "complexity": METHODS[method]["complexity"]}
+           "complexity": METHODS[method]["complexity"],
+           "expected_exponent": METHODS[method]["expected_exponent"]}
     br.record("coagglomeration", [row], title=(
         "Ellison-Glaeser-Kerr co-agglomeration of all industry pairs across the 933 CBSAs of "
         "CBP 2019 at the NAICS 3- to 6-digit levels (tests/bench_coagglomeration.py)."))

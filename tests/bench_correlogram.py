@@ -59,12 +59,8 @@ METHODS = {
     "ours999": "ring_correlogram, sparse Moran, 999 permutations",
     "esda": "esda.Moran on a libpysal Graph per ring, no permutations (previous implementation)",
 }
-COMPLEXITY = (
-    "Each ring builds one sparse matrix from the pairs within 2,000 km (found once with a k-d "
-    "tree) and evaluates z'Wz and the moments S0, S1, S2 with sparse products: O(pairs) per "
-    "ring. 999 permutations are one sparse-by-dense product W Z with Z of size N x 999 per "
-    "ring, O(pairs x 999). esda.Moran spends most of its time in libpysal's Graph.summary "
-    "(moments computed through pandas on the adjacency list) even without permutations.")
+COMPLEXITY = ("pairs within 2,000 km found once with a k-d tree; per ring one sparse matrix "
+              "and sparse products for z'Wz and the moments S0, S1, S2, O(pairs) per ring")
 
 
 @pytest.mark.bench

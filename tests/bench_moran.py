@@ -48,27 +48,15 @@ print(json.dumps({{"seconds": dt, "peak_MiB": rss(), "baseline_MiB": base, **out
 METHODS = {
     "global": dict(
         label="Moran's I, esda.Moran, 999 permutations",
-        complexity=(
-            "Global Moran's I is linear in theory: each of the 999 permutations reshuffles z "
-            "(O(N)) and recomputes z'Wz with one sparse product (O(nnz) = O(kN)), O(perm·k·N) "
-            "in all. The timed call also builds libpysal's sparse matrix from W's Python dicts "
-            "on first use (O(nnz) Python work, about 1.6 s at N = 128,000). Steps above 1 at "
-            "the largest size are memory effects: the synthetic points are not spatially "
-            "sorted, so each product gathers z at random neighbour ids, and once z (1 MB at "
-            "N = 128,000) and the CSR arrays (9 MB) no longer sit in the 1 MB L2 cache the "
-            "999 products slow down (profiled alone: csr_matvec 0.19 s at 32,000 vs 1.44 s at "
-            "128,000, 7.6x for 4x N).")),
+        expected_exponent=1.0,
+        complexity=("999 permutations, each a reshuffle of z, O(N), and one sparse product "
+                    "z'Wz, O(kN), plus building the sparse matrix from W's dicts, O(nnz)")),
     "local": dict(
         label="LISA, esda.Moran_Local, 999 permutations",
-        complexity=(
-            "Conditional randomisation is O(N·perm·k) in principle (999 draws of the k "
-            "neighbours of every region), but esda's crand engine, without numba installed "
-            "(it is not in our pins), runs `_prepare_univariate` as plain Python/NumPy, which "
-            "copies z without observation i (`z[mask]`, O(N)) for every i: an O(N²) term that "
-            "dominates as N grows, so the exponent climbs towards 2. `lisa` passes "
-            "`keep_simulations=False`, so the N × 999 simulated local statistics (8 kB per "
-            "region with esda's default) are not stored. Installing numba would cut the "
-            "constant (JIT-compiled loop), not the O(N²) copy.")),
+        expected_exponent=2.0,
+        complexity=("conditional randomisation is O(N perm k), but esda's crand engine without "
+                    "numba copies z without observation i for every i, an O(N^2) term that "
+                    "dominates as N grows")),
 }
 
 
@@ -87,7 +75,8 @@ def test_bench_moran(n, method):
     row = {"method": METHODS[method]["label"], "size": n, "size_unit": "regions N",
            "seconds": res["seconds"], "peak_MiB": res["peak_MiB"],
            "baseline_MiB": res["baseline_MiB"], "notes": notes,
-           "complexity": METHODS[method]["complexity"]}
+           "complexity": METHODS[method]["complexity"],
+           "expected_exponent": METHODS[method]["expected_exponent"]}
     br.record("moran", [row], title=(
         "Moran's I and LISA through `book.spatial.autocorrelation.moran_by_period` / `book.spatial.autocorrelation.lisa` on "
         "synthetic 6-nearest-neighbour regions, 999 permutations (tests/bench_moran.py)."))
