@@ -230,7 +230,10 @@ def test_chinese_search_finds_glossary_and_chapters(site, browser, term):
     from urllib.parse import quote
 
     page, problems = open_page(browser, f"{site}/search.html?q={quote(term)}")
-    page.wait_for_selector("ul.search li", timeout=20000)
+    # results are appended one by one: wait for Sphinx's "Search finished, found N page(s)"
+    page.wait_for_function("() => /Search finished/.test("
+                           "(document.querySelector('.search-summary') || {}).textContent || '')",
+                           timeout=30000)
     hrefs = page.evaluate("Array.from(document.querySelectorAll('ul.search li a'))"
                           ".map(a => a.getAttribute('href'))")
     page.close()
