@@ -176,6 +176,10 @@ def test_internal_links_and_anchors_resolve(built_html):
     assert not bad, bad[:30]
 
 
+#: Sphinx appends search results one by one; it is finished when its summary says so
+SEARCH_DONE_JS = ("() => /Search finished/.test("
+                  "(document.querySelector('.search-summary') || {}).textContent || '')")
+
 SEARCH_TERMS = {
     "01-agglomeration": "Ellison", "02-knowledge-spillovers": "Romer",
     "03-agglomeration-spillovers": "Ottaviano", "04-agglomeration-growth": "convergence",
@@ -189,7 +193,7 @@ def test_search_finds_a_term_in_every_chapter(site, browser):
     missing = {}
     for chapter, term in SEARCH_TERMS.items():
         page, problems = open_page(browser, f"{site}/search.html?q={term}")
-        page.wait_for_selector("ul.search li", timeout=20000)
+        page.wait_for_function(SEARCH_DONE_JS, timeout=30000)
         hrefs = page.evaluate("Array.from(document.querySelectorAll('ul.search li a'))"
                               ".map(a => a.getAttribute('href'))")
         if not any(f"chapters/{chapter}/" in (h or "") for h in hrefs) or problems:
