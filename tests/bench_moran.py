@@ -53,10 +53,10 @@ METHODS = {
                     "z'Wz, O(kN), plus building the sparse matrix from W's dicts, O(nnz)")),
     "local": dict(
         label="LISA, esda.Moran_Local, 999 permutations",
-        expected_exponent=2.0,
-        complexity=("conditional randomisation is O(N perm k), but esda's crand engine without "
-                    "numba copies z without observation i for every i, an O(N^2) term that "
-                    "dominates as N grows")),
+        expected_exponent=1.0,
+        complexity=("conditional randomisation, O(N perm k): 999 draws of the k neighbours of "
+                    "every region (esda's crand engine without numba also copies z once per "
+                    "region, an O(N^2) term with a small constant)")),
 }
 
 
