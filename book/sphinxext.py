@@ -180,8 +180,9 @@ def _book_pdf(app, doctree, docname):
             when = datetime.fromtimestamp(pdf.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
             href = "../" * node["docname"].count("/") + "book.pdf"
             node.replace_self(_raw(
-                f"<p class='book-pdf'><a class='book-pdf-link reference download' href='{href}'>"
-                f"The whole book as one PDF</a> ({pdf.stat().st_size / 1e6:.1f} MB, printed "
+                f"<p class='book-pdf'>To read it offline or on paper: <a class='book-pdf-link "
+                f"reference download' href='{href}'>the whole book as one PDF</a> "
+                f"({pdf.stat().st_size / 1e6:.1f} MB, printed "
                 f"{when}; with bookmarks and a contents page).</p>"))
         else:
             node.replace_self(_raw(

@@ -22,8 +22,12 @@ from book.serve import CHROMIUM_ARGS, serve
 # book, its parts' chapter pages, and the pages), each with a slot for its page number.
 CONTENTS_JS = """() => {
   const art = document.querySelector('article.bd-article') || document.querySelector('main');
+  // the outline takes a heading's accessible name: give every heading its plain text (without
+  // it, Chromium repeated parts of headings that hold spans: "4. 4. Agglomeration (Agg...")
+  art.querySelectorAll('h1, h2, h3, h4, h5, h6').forEach(h => h.setAttribute('aria-label',
+    h.textContent.replace(/[#¶]\\s*$/, '').replace(/\\s+/g, ' ').trim()));
   const heads = Array.from(art.querySelectorAll('h1, h2, h3'))
-    .filter(h => !h.closest('.cell_output, .admonition, nav'));
+    .filter(h => !h.closest('.cell_output, .admonition, nav, .scorecard'));
   const nav = document.createElement('nav');
   nav.className = 'book-pdf-contents';
   nav.innerHTML = '<p class="book-pdf-contents-title"><strong>Contents</strong></p>';
@@ -54,6 +58,54 @@ CONTENTS_JS = """() => {
   function a_text(h) { return h.textContent.replace(/[#¶]\\s*$/, '').trim(); }
 }"""
 
+# Every heading Chromium puts in the outline (rendered h1-h6 of the article, document order).
+HEADINGS_JS = """() => Array.from(document.querySelectorAll(
+    'article.bd-article h1, article.bd-article h2, article.bd-article h3, '
+    + 'article.bd-article h4, article.bd-article h5, article.bd-article h6'))
+  .filter(h => h.getClientRects().length > 0)
+  .map(h => h.textContent.replace(/[#¶]\\s*$/, '').replace(/\\s+/g, ' ').trim())"""
+
+
+def fix_outline_titles(path: Path, titles: list[str]) -> int:
+    """Give the outline entries the headings' plain text.
+
+    Chromium builds the titles from the tagged text and repeats the parts of a heading that sit
+    in spans (section numbers, Chinese names): "1.1. 1.1. The core-periphery model (Krugman
+    1991)The core-periphery model ...". The entries are in document order, one per rendered
+    heading, so each entry takes the text of the next heading it matches. Returns the number
+    of entries renamed.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(str(path)))
+    items = []
+
+    def walk(node):
+        while node is not None:
+            node = node.get_object()
+            items.append(node)
+            if "/First" in node:
+                walk(node["/First"])
+            node = node.get("/Next")
+
+    outlines = writer._root_object.get("/Outlines")
+    if outlines is not None and "/First" in outlines.get_object():
+        walk(outlines.get_object()["/First"])
+    renamed, j = 0, 0
+    for item in items:  # in order; an entry that matches no heading keeps its title
+        got = _norm(str(item.get("/Title", "")))
+        for k in range(j, min(j + 3, len(titles))):
+            want = _norm(titles[k]).lstrip("0123456789")[:30]
+            if want and want in got:
+                item[NameObject("/Title")] = TextStringObject(titles[k])
+                renamed, j = renamed + 1, k + 1
+                break
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    return renamed
+
+
 FOOTER = ("<div style='font-size:8px;width:100%;text-align:center;color:#555;'>"
           "<span class='pageNumber'></span> / <span class='totalPages'></span></div>")
 
@@ -77,16 +129,21 @@ def _outline_pages(pdf_bytes: bytes) -> list[tuple[str, int]]:
 
 
 def _norm(text: str) -> str:
-    return "".join(text.split()).lower()
+    """Letters and digits only (the outline may differ in spaces, ligatures, punctuation)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).replace("#", "")
+    return "".join(ch for ch in text if ch.isalnum()).lower()
 
 
 def page_numbers(headings: list[tuple[int, str]], outline: list[tuple[str, int]]) -> list[str]:
     """Page number of each heading, matched in order against the outline of the first print."""
     nums, k = [], 0
     for _, title in headings:
-        want = _norm(title)
+        want = _norm(title).lstrip("0123456789")[:30]  # without the section number
         for j in range(k, len(outline)):
-            if _norm(outline[j][0]) == want:
+            got = _norm(outline[j][0])  # Chromium sometimes repeats a title in the outline
+            if want and want in got:
                 nums.append(str(outline[j][1]))
                 k = j + 1
                 break
@@ -99,9 +156,9 @@ def main(src: str = "_build/singlehtml", out: str = "_build/pdf/book.pdf") -> Pa
     from playwright.sync_api import sync_playwright
 
     src_path, out_path = Path(src), Path(out)
-    pages = sorted(src_path.glob("*.html"))
-    entry = src_path / "index.html" if (src_path / "index.html").exists() else (
-        pages[0] if len(pages) == 1 else None)
+    # the single page is the largest file (index.html may be jupyter-book's redirect to it)
+    pages = sorted(src_path.glob("*.html"), key=lambda f: f.stat().st_size)
+    entry = pages[-1] if pages else None
     if entry is None:
         raise SystemExit(f"{src_path}/index.html missing: build the single-page HTML first "
                          "(make pdf does).")
@@ -116,7 +173,10 @@ def main(src: str = "_build/singlehtml", out: str = "_build/pdf/book.pdf") -> Pa
     with serve(src_path) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = browser.new_page()
-        page.goto(f"{url}/{entry.name}", wait_until="networkidle", timeout=120_000)
+        # "load" first: the page is ~3 MB and "networkidle" alone can return while Chromium is
+        # still parsing it (the first prints stopped at chapter 4)
+        page.goto(f"{url}/{entry.name}", wait_until="load", timeout=300_000)
+        page.wait_for_load_state("networkidle", timeout=120_000)
         page.wait_for_function(
             "() => !window.MathJax || !window.MathJax.startup || "
             "window.MathJax.startup.promise.then(() => true)", timeout=120_000)
@@ -128,11 +188,13 @@ def main(src: str = "_build/singlehtml", out: str = "_build/pdf/book.pdf") -> Pa
                       ".forEach((el, i) => { el.textContent = nums[i] || ''; })", nums)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         page.pdf(path=str(out_path), **options)
+        titles = page.evaluate(HEADINGS_JS)
         browser.close()
+    renamed = fix_outline_titles(out_path, titles)
     outline = _outline_pages(out_path.read_bytes())
     missing = sum(1 for n in nums if not n)
     print(f"wrote {out_path} ({out_path.stat().st_size / 1e6:.1f} MB, {len(outline)} outline "
-          f"entries, contents page with {len(headings)} entries"
+          f"entries ({renamed} titles cleaned), contents page with {len(headings)} entries"
           + (f", {missing} without a page number" if missing else "") + ")")
     return out_path
 
