@@ -288,6 +288,8 @@ def test_tables_and_equations_fit_the_column(site, browser, width):
     bad = {}
     page = browser.new_page(viewport={"width": width, "height": 900})
     for rel in pages():
+        if rel == "index.html":  # a redirect to intro.html
+            continue
         page.goto(f"{site}/{rel}", wait_until="load")
         settle(page)
         found = page.evaluate(FIT_JS, width < 640)
@@ -387,6 +389,8 @@ def test_figures_are_sharp_and_described(site, browser):
     bad = {}
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     for rel in pages():
+        if rel == "index.html":  # a redirect to intro.html
+            continue
         page.goto(f"{site}/{rel}", wait_until="load")
         settle(page)
         found = page.evaluate("""() => Array.from(document.querySelectorAll(
