@@ -297,10 +297,11 @@ def _mark_scrollers(app, doctree, docname):
 def _repository_from_citation(app, config):
     """One place of configuration for the repository URL: CITATION.cff (see README)."""
     url = repository_url(app.srcdir)
-    opts = dict(config.html_theme_options or {})
-    opts["repository_url"] = url
-    opts["use_repository_button"] = True  # off in _config.yml: jupyter-book wants a URL there
-    config.html_theme_options = opts
+    if config.html_theme == "sphinx_book_theme":  # other themes reject these options
+        opts = dict(config.html_theme_options or {})
+        opts["repository_url"] = url
+        opts["use_repository_button"] = True  # off in _config.yml: jupyter-book wants a URL there
+        config.html_theme_options = opts
     config.book_repository_url = url
 
 
