@@ -19,7 +19,6 @@ matrix runs in a few seconds.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import importlib
 import inspect
 import pkgutil
@@ -29,77 +28,23 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
+from badinput import (  # the shared fixtures and case runner (tests/badinput.py)
+    BI,
+    DI,
+    DU,
+    GDF,
+    IDS,
+    INF,
+    LE,
+    NAN,
+    f,
+    run_case,
+)
 
 import book
 import book.data
-from book.errors import BookInputError, DataIntegrityError, DataUnavailableError, LedgerError
 
 # ----------------------------------------------------------------------------- tiny fixtures
-
-
-@functools.cache
-def _lattice():
-    """Row-standardised rook weights on a 3 x 3 lattice, ids "r0".."r8"."""
-    from libpysal.weights import lat2W
-
-    w = lat2W(3, 3)
-    w.remap_ids([f"r{i}" for i in range(9)])
-    w.transform = "R"
-    return w
-
-
-def W():
-    import copy
-
-    return copy.deepcopy(_lattice())
-
-
-def W_island():
-    """Three regions, the third without neighbours."""
-    import warnings
-
-    from libpysal.weights import W as PW
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        w = PW({"a": ["b"], "b": ["a"], "c": []})
-        w.transform = "R"
-        return w
-
-
-def IDS():
-    return [f"r{i}" for i in range(9)]
-
-
-def GDF():
-    """3 x 3 grid of unit squares (projected CRS), id column ``rid``."""
-    import geopandas as gpd
-    from shapely.geometry import box
-
-    geoms = [box(j * 1000.0, i * 1000.0, (j + 1) * 1000.0, (i + 1) * 1000.0)
-             for i in range(3) for j in range(3)]
-    return gpd.GeoDataFrame({"rid": IDS(), "v": np.arange(9.0) + 1}, geometry=geoms,
-                            crs="EPSG:3857")
-
-
-def CROSS(**over):
-    """One row per lattice region: y, x1, x2."""
-    r = np.random.default_rng(1)
-    d = pd.DataFrame({"rid": IDS(), "y": r.normal(size=9), "x1": r.normal(size=9),
-                      "x2": r.normal(size=9)})
-    for k, v in over.items():
-        d[k] = v
-    return d
-
-
-def PANEL(n_t=3, **over):
-    """Balanced long panel on the lattice: rid, year, y, x1."""
-    r = np.random.default_rng(2)
-    d = pd.DataFrame({"rid": IDS() * n_t, "year": np.repeat(np.arange(1990, 1990 + n_t), 9),
-                      "y": r.normal(size=9 * n_t) + 5, "x1": r.normal(size=9 * n_t)})
-    for k, v in over.items():
-        d[k] = v
-    return d
 
 
 def INCOME():
@@ -164,16 +109,6 @@ def CBP():
                          "employment": [1500.0, 2000.0], "establishments": [10.0, 12.0]})
 
 
-def PATENTS():
-    return pd.DataFrame({"patent": [1, 2, 3, 4], "year": [1990, 1990, 1991, 1991],
-                         "region": ["a", "b", "a", "b"], "cls": [1, 1, 2, 2],
-                         "subcls": [1, 2, 1, 2]})
-
-
-def CITES():
-    return pd.DataFrame({"citing": [3, 4], "cited": [1, 2]})
-
-
 def NEG(**kw):
     from book.theory.neg_growth import NEGGrowthParams
 
@@ -211,18 +146,10 @@ def case(func: str, cid: str, exc: type, match: str):
     return deco
 
 
-def c(func: str, cid: str, thunk, exc=BookInputError, match: str = ""):
+def c(func: str, cid: str, thunk, exc=BI, match: str = ""):
     CASES.append((func, cid, thunk, exc, match))
 
 
-def f(qual: str):
-    """Resolve ``"book.mod.fn"`` lazily (import cost only when the case runs)."""
-    mod, _, name = qual.rpartition(".")
-    return getattr(_mod(mod), name)
-
-
-BI, DU, DI, LE = BookInputError, DataUnavailableError, DataIntegrityError, LedgerError
-NAN, INF = float("nan"), float("inf")
 
 # --- book (package) ----------------------------------------------------------------------
 c("book.rng", "negative offset", lambda: book.rng(-1), ValueError, r"non-negative int")
@@ -868,14 +795,7 @@ def _param(cs):
 @pytest.mark.parametrize(("func", "cid", "thunk", "exc", "match"), [_param(cs) for cs in CASES])
 def test_bad_input(func, cid, thunk, exc, match, tmp_path, monkeypatch):
     """One public function, one wrong input: a specific exception with a telling message."""
-    assert issubclass(exc, (ValueError, DataUnavailableError, DataIntegrityError, LedgerError))
-    assert match, "every case names the message fragment the user must see"
-    params = inspect.signature(thunk).parameters
-    call = (lambda: thunk(tmp_path, monkeypatch)) if "tmp_path" in params else thunk
-    with pytest.raises(exc, match=match) as info:
-        call()
-    # the error must be ours, not a library error re-labelled by inheritance
-    assert type(info.value).__module__ in {"book.errors", "builtins"}, type(info.value)
+    run_case(func, cid, thunk, exc, match, tmp_path, monkeypatch)
 
 
 # Functions deliberately without a case, each with its reason.
