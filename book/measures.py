@@ -278,6 +278,27 @@ def maurel_sedillot(plants: pd.DataFrame, region: str = "region", industry: str 
                            region_shares=region_shares).table["gamma_ms"]
 
 
+def _dartboard_args(region_shares, n_sim, rng) -> np.ndarray:
+    """Validated region shares of a dartboard simulation (and its draw count and generator)."""
+    x = as_1d_float(region_shares, "region_shares")
+    if (x < 0).any() or abs(x.sum() - 1) > 1e-8 or x.size < 2:
+        raise BookInputError("region_shares must be >= 2 non-negative shares summing to 1.")
+    if not isinstance(n_sim, int) or isinstance(n_sim, bool) or n_sim < 1:
+        raise BookInputError(f"n_sim must be a positive int, got {n_sim!r}.")
+    if not isinstance(rng, np.random.Generator):
+        raise BookInputError("rng must be a numpy Generator; use book.rng(offset).")
+    return x
+
+
+def _dartboard_frame(s: np.ndarray, x: np.ndarray, sum_x2: float, H: float) -> pd.DataFrame:
+    """G, EG gamma and Maurel-Sedillot gamma of simulated regional shares ``s`` (draws x R)."""
+    G = np.sum((s - x) ** 2, axis=1)
+    gamma = (G - (1 - sum_x2) * H) / ((1 - sum_x2) * (1 - H))
+    G_ms = (np.sum(s**2, axis=1) - sum_x2) / (1 - sum_x2)
+    gamma_ms = (G_ms - H) / (1 - H)
+    return pd.DataFrame({"G": G, "gamma": gamma, "gamma_ms": gamma_ms})
+
+
 def dartboard(sizes, region_shares, n_sim: int, rng) -> pd.DataFrame:
     """Simulate the EG dartboard: place each plant independently in region *r* with
     probability :math:`x_r` and compute gamma and gamma_ms for each draw.
@@ -301,24 +322,14 @@ def dartboard(sizes, region_shares, n_sim: int, rng) -> pd.DataFrame:
     e = as_1d_float(sizes, "sizes")
     if e.size < 2 or (e <= 0).any():
         raise BookInputError("sizes needs at least two plants, all with positive size.")
-    x = as_1d_float(region_shares, "region_shares")
-    if (x < 0).any() or abs(x.sum() - 1) > 1e-8 or x.size < 2:
-        raise BookInputError("region_shares must be >= 2 non-negative shares summing to 1.")
-    if not isinstance(n_sim, int) or isinstance(n_sim, bool) or n_sim < 1:
-        raise BookInputError(f"n_sim must be a positive int, got {n_sim!r}.")
-    if not isinstance(rng, np.random.Generator):
-        raise BookInputError("rng must be a numpy Generator; use book.rng(offset).")
+    x = _dartboard_args(region_shares, n_sim, rng)
     z = e / e.sum()
     H = float(np.sum(z**2))
     sum_x2 = float(np.sum(x**2))
     loc = rng.choice(x.size, size=(n_sim, e.size), p=x)
     s = np.zeros((n_sim, x.size))
     np.add.at(s, (np.repeat(np.arange(n_sim), e.size), loc.ravel()), np.tile(z, n_sim))
-    G = np.sum((s - x) ** 2, axis=1)
-    gamma = (G - (1 - sum_x2) * H) / ((1 - sum_x2) * (1 - H))
-    G_ms = (np.sum(s**2, axis=1) - sum_x2) / (1 - sum_x2)
-    gamma_ms = (G_ms - H) / (1 - H)
-    return pd.DataFrame({"G": G, "gamma": gamma, "gamma_ms": gamma_ms})
+    return _dartboard_frame(s, x, sum_x2, H)
 
 
 def coagglomeration(data: pd.DataFrame, region: str = "region", industry: str = "industry",
@@ -535,19 +546,9 @@ def dartboard_equal_plants(n_plants: int, region_shares, n_sim: int, rng) -> pd.
     """
     if isinstance(n_plants, bool) or not isinstance(n_plants, (int, np.integer)) or n_plants < 2:
         raise BookInputError(f"n_plants must be an int >= 2, got {n_plants!r}.")
-    x = as_1d_float(region_shares, "region_shares")
-    if (x < 0).any() or abs(x.sum() - 1) > 1e-8 or x.size < 2:
-        raise BookInputError("region_shares must be >= 2 non-negative shares summing to 1.")
-    if not isinstance(n_sim, int) or isinstance(n_sim, bool) or n_sim < 1:
-        raise BookInputError(f"n_sim must be a positive int, got {n_sim!r}.")
-    if not isinstance(rng, np.random.Generator):
-        raise BookInputError("rng must be a numpy Generator; use book.rng(offset).")
+    x = _dartboard_args(region_shares, n_sim, rng)
     x = x / x.sum()
     H = 1.0 / int(n_plants)
     sum_x2 = float(x @ x)
     s = rng.multinomial(int(n_plants), x, size=n_sim) / float(n_plants)
-    G = np.sum((s - x) ** 2, axis=1)
-    gamma = (G - (1 - sum_x2) * H) / ((1 - sum_x2) * (1 - H))
-    G_ms = (np.sum(s**2, axis=1) - sum_x2) / (1 - sum_x2)
-    gamma_ms = (G_ms - H) / (1 - H)
-    return pd.DataFrame({"G": G, "gamma": gamma, "gamma_ms": gamma_ms})
+    return _dartboard_frame(s, x, sum_x2, H)
