@@ -221,6 +221,20 @@ def gaussian_loglik(resid, w, rho: float, n_periods: int) -> float:
     return float(-nt / 2 * (np.log(2 * np.pi * s2) + 1) + n_periods * logdet)
 
 
+def _stacked_inputs(df, w, y, x, entity, time, what: str, why_two_periods: str):
+    """Checked, period-stacked inputs of a spatial panel: regressor names, the stacked table,
+    the outcome and the regressors as floats (shared by the FE and RE estimators)."""
+    x = _xlist(x, y, what)
+    check_w(w, what=what, row_standardised=True, no_islands=True)
+    st = stack_by_period(df, w, entity=entity, time=time, cols=[y, *x])
+    yy = as_1d_float(st[y], y)
+    require_varies(yy, y, "a spatial panel of a constant outcome")
+    if df[time].nunique() < 2:
+        raise BookInputError(f"{what} needs at least two periods ({why_two_periods}).")
+    X = pd.DataFrame({c: as_1d_float(st[c], c) for c in x})
+    return x, st, yy, X
+
+
 def spatial_panel_fe(df: pd.DataFrame, w, *, y: str, x: list[str], entity: str, time: str,
                      model: str = "lag") -> SpatialResult:
     """Fixed-effects spatial panel by concentrated ML (Elhorst 2003), via spreg.
@@ -250,15 +264,8 @@ def spatial_panel_fe(df: pd.DataFrame, w, *, y: str, x: list[str], entity: str, 
 
     if model not in SPATIAL_MODELS:
         raise BookInputError(f"model must be one of {tuple(SPATIAL_MODELS)}, got {model!r}.")
-    x = _xlist(x, y, "spatial_panel_fe")
-    check_w(w, what="spatial_panel_fe", row_standardised=True, no_islands=True)
-    st = stack_by_period(df, w, entity=entity, time=time, cols=[y, *x])
-    yy = as_1d_float(st[y], y)
-    require_varies(yy, y, "a spatial panel of a constant outcome")
-    if df[time].nunique() < 2:
-        raise BookInputError("spatial_panel_fe needs at least two periods (the fixed effects "
-                             "absorb a single cross-section).")
-    X = pd.DataFrame({c: as_1d_float(st[c], c) for c in x})
+    x, st, yy, X = _stacked_inputs(df, w, y, x, entity, time, "spatial_panel_fe",
+                                   "the fixed effects absorb a single cross-section")
     _within_checks(st, y, x, entity, "spatial_panel_fe")
     if model == "durbin":
         X = pd.concat([X, _wx(st, w, list(x))], axis=1)
@@ -329,15 +336,9 @@ def spatial_panel_re(df: pd.DataFrame, w, *, y: str, x: list[str], entity: str, 
     if model not in RE_MODELS:
         raise BookInputError(f"model must be one of {tuple(RE_MODELS)}, got {model!r}.")
     code, cls, var_term = RE_MODELS[model]
-    x = _xlist(x, y, "spatial_panel_re")
-    check_w(w, what="spatial_panel_re", row_standardised=True, no_islands=True)
-    st = stack_by_period(df, w, entity=entity, time=time, cols=[y, *x])
-    yy = as_1d_float(st[y], y)
-    require_varies(yy, y, "a spatial panel of a constant outcome")
-    if df[time].nunique() < 2:
-        raise BookInputError("spatial_panel_re needs at least two periods (a random effect is "
-                             "not identified from a single cross-section).")
-    X = pd.DataFrame({c: as_1d_float(st[c], c) for c in x})
+    x, st, yy, X = _stacked_inputs(df, w, y, x, entity, time, "spatial_panel_re",
+                                   "a random effect is not identified from a single "
+                                   "cross-section")
     X1 = np.column_stack([np.ones(len(X)), X.to_numpy()])
     if np.linalg.matrix_rank(X1) < X1.shape[1]:
         raise BookInputError(f"spatial_panel_re: regressors {list(x)} (with the constant) are "
