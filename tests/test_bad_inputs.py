@@ -47,16 +47,6 @@ import book.data
 # ----------------------------------------------------------------------------- tiny fixtures
 
 
-def INCOME():
-    """Long state-income panel for convergence helpers."""
-    years = [1900, 1920, 1940]
-    states = list("ABCDE")
-    vals = np.array([[1.0, 2.0, 3.0], [2.0, 3.0, 4.5], [3.0, 3.8, 5.0], [4.0, 4.5, 5.5],
-                     [5.0, 5.2, 6.0]])
-    return pd.DataFrame([{"state": s, "year": y, "income": vals[i, j]}
-                         for i, s in enumerate(states) for j, y in enumerate(years)])
-
-
 def EMP():
     """Region x industry employment (long)."""
     return pd.DataFrame({"region": ["a", "a", "b", "b", "c", "c"],
@@ -85,14 +75,6 @@ def KPF():
                          "sector": np.repeat(["s1", "s2", "s1", "s2", "s1"], 4),
                          "patents": r.poisson(3, n).astype(float),
                          "log_rd": r.normal(size=n), "log_spill": r.normal(size=n)})
-
-
-def MED():
-    r = np.random.default_rng(5)
-    x = r.normal(size=30)
-    m = 0.5 * x + r.normal(size=30)
-    return pd.DataFrame({"x": x, "m": m, "y": 0.3 * m + 0.2 * x + r.normal(size=30),
-                         "c": r.normal(size=30)})
 
 
 def GKSS():
