@@ -226,6 +226,21 @@ def _plants(plants, region, industry, size, region_shares):
     return x
 
 
+def _eg_components(s, x, sum_x2: float, H, axis: int):
+    """The one place the EG and Maurel-Sedillot formulas are written (callers validate inputs).
+
+    ``s`` holds industries' regional shares, summed over ``axis``; ``x`` the aggregate shares
+    (broadcastable to ``s``), ``sum_x2`` :math:`\\sum_r x_r^2 < 1` and ``H`` the plant
+    Herfindahl (scalar or one per industry). Returns G, gamma (EG 1997, eq. 4), G_ms and
+    gamma_ms (Maurel-Sedillot 1999).
+    """
+    G = np.sum((s - x) ** 2, axis=axis)
+    gamma = (G - (1 - sum_x2) * H) / ((1 - sum_x2) * (1 - H))
+    G_ms = (np.sum(s**2, axis=axis) - sum_x2) / (1 - sum_x2)
+    gamma_ms = (G_ms - H) / (1 - H)
+    return G, gamma, G_ms, gamma_ms
+
+
 def ellison_glaeser(plants: pd.DataFrame, region: str = "region", industry: str = "industry",
                     size: str = "employment", *, region_shares=None) -> EGResult:
     """Ellison-Glaeser (1997) agglomeration index :math:`\\gamma` per industry, with the
@@ -258,12 +273,9 @@ def ellison_glaeser(plants: pd.DataFrame, region: str = "region", industry: str 
         e = grp[size].to_numpy(dtype=float)
         H = float(np.sum((e / e.sum()) ** 2))
         s = grp.groupby(region, observed=True)[size].sum() / e.sum()
-        s = s.reindex(x.index, fill_value=0.0)
-        G = float(((s - x) ** 2).sum())
-        gamma = (G - (1 - sum_x2) * H) / ((1 - sum_x2) * (1 - H))
-        G_ms = (float((s**2).sum()) - sum_x2) / (1 - sum_x2)
-        gamma_ms = (G_ms - H) / (1 - H)
-        rows[ind] = (len(e), H, G, gamma, G_ms, gamma_ms)
+        s = s.reindex(x.index, fill_value=0.0).to_numpy(dtype=float)
+        comps = _eg_components(s, x.to_numpy(dtype=float), sum_x2, H, axis=0)
+        rows[ind] = (len(e), H, *(float(c) for c in comps))
     tab = pd.DataFrame.from_dict(rows, orient="index",
                                  columns=["n_plants", "H", "G", "gamma", "G_ms", "gamma_ms"])
     tab.index.name = industry
@@ -292,10 +304,7 @@ def _dartboard_args(region_shares, n_sim, rng) -> np.ndarray:
 
 def _dartboard_frame(s: np.ndarray, x: np.ndarray, sum_x2: float, H: float) -> pd.DataFrame:
     """G, EG gamma and Maurel-Sedillot gamma of simulated regional shares ``s`` (draws x R)."""
-    G = np.sum((s - x) ** 2, axis=1)
-    gamma = (G - (1 - sum_x2) * H) / ((1 - sum_x2) * (1 - H))
-    G_ms = (np.sum(s**2, axis=1) - sum_x2) / (1 - sum_x2)
-    gamma_ms = (G_ms - H) / (1 - H)
+    G, gamma, _, gamma_ms = _eg_components(s, x, sum_x2, H, axis=1)
     return pd.DataFrame({"G": G, "gamma": gamma, "gamma_ms": gamma_ms})
 
 
@@ -522,11 +531,8 @@ def ellison_glaeser_regions(data: pd.DataFrame, herfindahl: pd.Series, region: s
     if sum_x2 >= 1 - 1e-12:
         raise BookInputError("all aggregate activity is in one region; gamma is undefined.")
     s = E.to_numpy(dtype=float) / E.to_numpy(dtype=float).sum(axis=0)
-    G = ((s - xv[:, None]) ** 2).sum(axis=0)
     h = H.to_numpy()
-    gamma = (G - (1 - sum_x2) * h) / ((1 - sum_x2) * (1 - h))
-    G_ms = ((s**2).sum(axis=0) - sum_x2) / (1 - sum_x2)
-    gamma_ms = (G_ms - h) / (1 - h)
+    G, gamma, G_ms, gamma_ms = _eg_components(s, xv[:, None], sum_x2, h, axis=0)
     out = pd.DataFrame({"H": h, "G": G, "gamma": gamma, "G_ms": G_ms, "gamma_ms": gamma_ms},
                        index=E.columns)
     out.index.name = industry
