@@ -53,3 +53,11 @@ def rng(offset: int = 0):
     if not isinstance(offset, (int,)) or isinstance(offset, bool) or offset < 0:
         raise ValueError(f"rng offset must be a non-negative int, got {offset!r}")
     return np.random.default_rng(SEED + offset)
+
+
+def load_yaml(stream):
+    """Parse YAML with libyaml's C loader when PyYAML was built with it (the same safe subset as
+    ``yaml.safe_load``, about ten times faster; the registry and targets are read on every page)."""
+    import yaml
+
+    return yaml.load(stream, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -32,9 +32,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from . import ROOT
+from . import ROOT, load_yaml
 from .errors import BookInputError, DataIntegrityError, DataUnavailableError
 
 REGISTRY_DIR = ROOT / "data" / "registry"
@@ -129,7 +128,7 @@ def _split_columns(raw: dict, name: str) -> tuple[dict, dict]:
 
 def _parse(path: Path) -> Entry:
     with open(path, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+        raw = load_yaml(fh)
     if not isinstance(raw, dict):
         raise DataIntegrityError(f"registry file {path} is not a YAML mapping.")
     missing = [f for f in REQUIRED_FIELDS if f not in raw]

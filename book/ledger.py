@@ -43,9 +43,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from . import BUILD, ROOT
+from . import BUILD, ROOT, load_yaml
 from .errors import LedgerError
 
 #: published targets; ``$BOOK_PUBLISHED_DIR`` overrides it (used by the small test book)
@@ -112,7 +111,7 @@ def _load_targets(design: str, published_dir: Path | None = None) -> tuple[dict,
         known = sorted(p.stem for p in pdir.glob("*.yaml"))
         raise LedgerError(f"no published targets file {path}; known designs: {known}.")
     with open(path, encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh)
+        doc = load_yaml(fh)
     if doc.get("design") != design:
         raise LedgerError(f"{path.name} declares design {doc.get('design')!r}, expected {design!r}.")
     targets: dict[str, Target] = {}

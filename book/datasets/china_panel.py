@@ -53,9 +53,18 @@ REVISION_YEAR = 2018
 CPI_BASE_YEAR = 1997
 
 
-def _block(path, sheet: str, block: int, n: int, first_year: int, n_years: int) -> pd.DataFrame:
-    """Rows ``n`` units x ``n_years`` years of one block of a wide sheet, checked."""
-    raw = pd.read_excel(path, sheet_name=sheet, header=None)
+def _sheets(path, names) -> dict[str, pd.DataFrame]:
+    """The named sheets of one workbook, read in one pass (header-less).
+
+    The workbooks hold about 70 sheets each; opening a workbook is what costs (openpyxl parses
+    every sheet's dimensions), so all the sheets a loader needs are read from one opening.
+    """
+    return pd.read_excel(path, sheet_name=list(dict.fromkeys(names)), header=None)
+
+
+def _block(raw: pd.DataFrame, sheet: str, block: int, n: int, first_year: int,
+           n_years: int) -> pd.DataFrame:
+    """Rows ``n`` units x ``n_years`` years of one block of the wide sheet ``raw``, checked."""
     # blocks are separated by blank rows; each starts with a header row of years
     starts = [i for i in range(len(raw)) if pd.notna(raw.iat[i, 1])
               and str(raw.iat[i, 1]).replace(".0", "") == str(first_year)]
@@ -109,15 +118,16 @@ def cn_province_panel() -> pd.DataFrame:
     level and the constant change.
     """
     path = fetch("cn_province_panel", PROVINCE_FILE)
+    raw = _sheets(path, PROVINCE_SHEETS)
     wide = {}
     for sheet, (col, block) in PROVINCE_SHEETS.items():
-        w = _block(path, sheet, block, 31, 1985, 34)
+        w = _block(raw[sheet], sheet, block, 31, 1985, 34)
         codes = match_provinces(w.index, f"sheet {sheet!r}")
         if sorted(codes) != sorted(provinces()["code"]):
             raise DataIntegrityError(f"sheet {sheet!r} does not list the 31 provinces once each.")
         w.index = codes
         wide[col] = w
-    stock = _block(path, "capital growth", 1, 31, 1985, 34)
+    stock = _block(raw["capital growth"], "capital growth", 1, 31, 1985, 34)
     stock.index = match_provinces(stock.index, "capital stock block")
     wide["capital_stock"] = stock
     long = pd.concat({k: v.stack(future_stack=True) for k, v in wide.items()}, axis=1)
@@ -184,16 +194,19 @@ def cn_prefecture_panel() -> pd.DataFrame:
     """287 prefecture cities x 2006–2018, long: GDP at 1997 prices, population, employment,
     secondary and tertiary shares (235 cities in the authors' regression file)."""
     path = fetch("cn_prefecture_panel", PREFECTURE_FILE)
-    lst = pd.read_excel(path, sheet_name="list of prefectures included").iloc[:, :4]
+    cols = {"GDP": "gdp_real", "population-total": "population", "employment ": "employment"}
+    listing = "list of prefectures included"
+    raw = _sheets(path, [listing, *cols])
+    # the listing's first row is its header
+    lst = raw[listing].iloc[1:, :4].reset_index(drop=True)
     lst.columns = ["prefecture", "prefecture_zh", "province", "province_zh"]
     if len(lst) != 287:
         raise DataIntegrityError(f"prefecture list has {len(lst)} rows, expected 287.")
     lst["code"] = match_provinces(lst["province_zh"], "prefecture list")
     lst["city_id"] = np.arange(1, len(lst) + 1)
-    cols = {"GDP": "gdp_real", "population-total": "population", "employment ": "employment"}
     parts = {}
     for sheet, col in cols.items():
-        w = _block(path, sheet, 0, 287, 2006, 13)
+        w = _block(raw[sheet], sheet, 0, 287, 2006, 13)
         if list(w.index) != [str(p).strip() for p in lst["prefecture"]]:
             raise DataIntegrityError(f"sheet {sheet!r} lists prefectures in a different order "
                                      "than the sheet 'list of prefectures included'.")
