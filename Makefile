@@ -11,6 +11,14 @@ MATHJAX := _vendor/site/mathjax/tex-chtml.js
 # used in CI, on a first build, and whenever the previous build failed -- an incremental strict
 # build after a failed one could otherwise skip the pages that warned.
 JB_FLAGS := -W -n --keep-going
+# One BLAS/OpenMP thread per process. The build runs BOOK_JOBS notebook kernels at once on a
+# 2-core machine (and pytest runs 2 workers); OpenBLAS's own threads on top oversubscribe the
+# cores and spin-wait: a 1,629 x 30 least-squares solve took 100 ms instead of 0.7 ms, and the
+# Poisson/NB2 fits of the spillover-pool page 14.8 s instead of 2.3 s. Results are the same
+# to rounding (single-threaded BLAS is, if anything, the more reproducible).
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
 BUILD_OK := _build/.last-build-ok
 
 .PHONY: book test venv vendor clean rerun lint unit bench pdf determinism peer
