@@ -10,13 +10,19 @@ showed that controls matched on a coarse (3-digit) class still differ technologi
 the citing patents; matching on finer subclasses removes much of the measured excess.
 
 :func:`match_controls` implements the matching as DuckDB SQL, so it runs out of core on the
-full NBER file (16 million citations, Hall, Jaffe & Trajtenberg 2001). Each citing patent's
-(class, year) cell is ranked by a seeded hash; the control is the first of ``max_tries``
-hashed candidates (the first for every citation, the others only where it failed) that is neither the citing nor the originating patent and does not cite
-the originating patent (an anti-join against the citation table). Citations whose cell has
-no eligible control are dropped and counted. :func:`localisation_shares` computes the JTH
-comparison, :func:`simulate_patent_world` builds a documented simulated world with a known
-localisation parameter. Only this assembly is hand-written; the engine is DuckDB.
+full NBER file (16 million citations, Hall, Jaffe & Trajtenberg 2001). The patents of each
+(class, year) cell are ranked by a seeded hash and numbered cell after cell; candidate k of a
+citation is the patent numbered ``start + (hash(citing, cited, seed) + k) mod n`` in the citing
+patent's cell. The control is the first of ``max_tries`` candidates that is neither the citing
+nor the originating patent and does not cite the originating patent: candidate 0 for every
+citation, one semi-join against the citation table to find the few that are not eligible, and
+candidates 1, 2, ... only for those. Citations whose cell has no eligible control are dropped
+and counted. With ``output='relation'`` and a connection from :func:`connect` (a memory limit,
+a private spill directory) the matched rows stay in DuckDB and :func:`localisation_shares`
+counts there, so the memory used does not grow with a pandas copy of the result (benchmark:
+tests/bench_spillovers.py). :func:`simulate_patent_world` builds a documented simulated world
+with a known localisation parameter, in blocks so that its temporary arrays stay small. Only
+this assembly is hand-written; the engine is DuckDB.
 """
 from __future__ import annotations
 
@@ -31,9 +37,22 @@ from .validate import require_columns, require_in_range
 
 PATENT_COLS = ("patent", "year", "region")
 CITATION_COLS = ("citing", "cited")
+#: rows per block in the simulation (bounds its temporary arrays; does not change the numbers)
+_BLOCK = 1 << 19
 
 
-def _connect(threads: int | None = None, memory_limit: str | None = None):
+def connect(threads: int | None = None, memory_limit: str | None = None):
+    """A DuckDB connection set up for :func:`match_controls` on large inputs.
+
+    ``threads`` and ``memory_limit`` (e.g. ``'1GB'``) are passed to DuckDB when given; beyond
+    the limit DuckDB spills joins and tables to a private temporary directory (removed when
+    the connection is garbage-collected or the interpreter exits). Insertion order is not
+    preserved (the matcher sorts what it returns as a DataFrame), which lets DuckDB stream.
+    """
+    import shutil
+    import tempfile
+    import weakref
+
     import duckdb
 
     con = duckdb.connect()
@@ -42,9 +61,18 @@ def _connect(threads: int | None = None, memory_limit: str | None = None):
     except duckdb.Error:
         pass
     if threads is not None:
-        con.execute(f"SET threads = {int(threads)}")
+        if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
+            raise BookInputError(f"threads must be a positive int, got {threads!r}.")
+        con.execute(f"SET threads = {threads}")
     if memory_limit is not None:
+        if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", str(memory_limit)):
+            raise BookInputError(f"memory_limit must look like '1GB' or '500MB', got "
+                                 f"{memory_limit!r}.")
         con.execute(f"SET memory_limit = '{memory_limit}'")
+    tmp = tempfile.mkdtemp(prefix="book-duckdb-")
+    con.execute(f"SET temp_directory = '{tmp}'")
+    con.execute("SET preserve_insertion_order = false")
+    weakref.finalize(con, shutil.rmtree, tmp, ignore_errors=True)
     return con
 
 
@@ -129,7 +157,7 @@ def _validate(patents: pd.DataFrame, citations: pd.DataFrame, class_col: str) ->
 
 def match_controls(patents: pd.DataFrame, citations: pd.DataFrame, *, class_col: str = "cls",
                    seed: int = 0, max_tries: int = 8, con=None, threads: int | None = None,
-                   memory_limit: str | None = None) -> tuple[pd.DataFrame, dict]:
+                   memory_limit: str | None = None, output: str = "frame"):
     """Pick one control patent per citation (JTH 1993 matched-control design) in DuckDB.
 
     Parameters
@@ -147,10 +175,19 @@ def match_controls(patents: pd.DataFrame, citations: pd.DataFrame, *, class_col:
         Seed of the hash that orders candidates (deterministic).
     max_tries : int
         Candidates examined per citation before giving up.
+    con : duckdb connection, optional
+        Run in this connection (e.g. from :func:`connect`); otherwise a private one is opened
+        with ``threads`` and ``memory_limit`` and closed afterwards.
+    output : {'frame', 'relation'}
+        ``'frame'``: a pandas DataFrame sorted by ``cited, citing``. ``'relation'``: the matched
+        rows stay in DuckDB as the temporary table ``jth_matched`` of ``con`` (required; the next
+        call on the same connection replaces it) and a relation on it is returned -- at 16
+        million citations the DataFrame alone would take 0.8 GB; :func:`localisation_shares`
+        accepts the relation and counts in DuckDB.
 
     Returns
     -------
-    (DataFrame, MatchReport)
+    (DataFrame or DuckDB relation, MatchReport)
         Rows ``citing, cited, control, region_cited, region_citing, region_control`` and a
         report: citations in, self-citations dropped, unknown patents, matched, unmatched (no
         eligible control). A self-citation (citing == cited) would count as local by
@@ -161,98 +198,156 @@ def match_controls(patents: pd.DataFrame, citations: pd.DataFrame, *, class_col:
         raise BookInputError(f"seed must be a non-negative int, got {seed!r}.")
     if not isinstance(max_tries, int) or max_tries < 1:
         raise BookInputError(f"max_tries must be a positive int, got {max_tries!r}.")
+    if output not in ("frame", "relation"):
+        raise BookInputError(f"output must be 'frame' or 'relation', got {output!r}.")
+    if output == "relation" and con is None:
+        raise BookInputError("output='relation' leaves the matched rows in a DuckDB connection: "
+                             "pass con=citations.connect() (or your own duckdb connection).")
     own = con is None
-    con = _connect(threads, memory_limit) if own else con
+    con = connect(threads, memory_limit) if own else con
     try:
-        con.register("pat_in", patents[["patent", "year", "region", class_col]])
-        self_cit = citations["citing"] == citations["cited"]
-        con.register("cit_in", citations.loc[~self_cit, ["citing", "cited"]])
+        con.register("jth_pat_in", patents[["patent", "year", "region", class_col]])
+        con.register("jth_cit_in", citations[["citing", "cited"]])
+        # The pool: patents ranked by a seeded hash inside their (class, year) cell (rk), and
+        # numbered cell after cell (pid = start of the cell + rk), so that "candidate k of a
+        # citation" is one integer: pid = start + (hash(citing, cited, seed) + k) mod n.
         con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE pool AS
-            SELECT patent, year, region, {class_col} AS cls,
-                   row_number() OVER (PARTITION BY {class_col}, year
-                                      ORDER BY hash(patent, {seed})) - 1 AS rk,
-                   count(*) OVER (PARTITION BY {class_col}, year) AS n
-            FROM pat_in""")
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE cit AS
-            SELECT c.citing, c.cited, p.cls, p.year, p.n, p.region AS region_citing,
-                   o.region AS region_cited
-            FROM cit_in c JOIN pool p ON p.patent = c.citing JOIN pool o ON o.patent = c.cited""")
-        # Candidate k of a citation is rank (hash(citing, cited, seed) + k) mod n in its
-        # (class, year) cell; the control is the first eligible candidate. Two passes: the first
-        # candidate of every citation, then candidates 1..max_tries-1 only for the few citations
-        # whose first candidate was not eligible -- so the citation table is probed twice,
-        # instead of max_tries candidates being built for every citation.
-        con.execute("CREATE OR REPLACE TEMP TABLE cites AS SELECT citing, cited FROM cit_in")
+            CREATE OR REPLACE TEMP TABLE jth_pool AS
+            WITH cells AS (
+                SELECT cls, year, count(*) AS n,
+                       (sum(count(*)) OVER (ORDER BY cls, year) - count(*))::BIGINT AS start
+                FROM (SELECT {class_col} AS cls, year FROM jth_pat_in) GROUP BY cls, year)
+            SELECT p.patent, p.region, c.n, c.start,
+                   c.start + row_number() OVER (PARTITION BY p.cls, p.year
+                                                ORDER BY hash(p.patent, {seed}), p.patent) - 1
+                   AS pid
+            FROM (SELECT patent, year, region, {class_col} AS cls FROM jth_pat_in) p
+            JOIN cells c ON c.cls = p.cls AND c.year = p.year""")
+        rank = f"(hash(c.citing, c.cited, {seed}) >> 1)::BIGINT"
 
-        def candidates(source: str, ks: str) -> str:
-            return f"""
-                SELECT t.citing, t.cited, k.k, p.patent AS control, p.region AS region_control
-                FROM {source} t CROSS JOIN ({ks}) k(k) JOIN pool p
-                  ON p.cls = t.cls AND p.year = t.year
-                 AND p.rk = ((hash(t.citing, t.cited, {seed}) >> 1)::BIGINT + k.k) % t.n
-                WHERE p.patent <> t.citing AND p.patent <> t.cited
-                  AND NOT EXISTS (SELECT 1 FROM cites x
-                                  WHERE x.citing = p.patent AND x.cited = t.cited)"""
-
+        # Pass 1: candidate 0 of every citation, written straight into the result table.
+        # A candidate is eligible if it is neither the citing nor the cited patent and does
+        # not cite the cited patent itself; the few citations whose candidate 0 is not
+        # eligible are found with one semi-join against the citation table (a self-citation
+        # x = (c, c) can only match a candidate equal to the cited patent, excluded anyway, so
+        # the raw table serves), removed, and given candidates 1..max_tries-1 in pass 2.
         con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE first AS
-            {candidates("(SELECT DISTINCT citing, cited, cls, year, n FROM cit)", "VALUES (0)")}""")
+            CREATE OR REPLACE TEMP TABLE jth_matched AS
+            SELECT c.citing, c.cited, q.patent AS control, o.region AS region_cited,
+                   p.region AS region_citing, q.region AS region_control
+            FROM jth_cit_in c JOIN jth_pool p ON p.patent = c.citing
+            JOIN jth_pool o ON o.patent = c.cited
+            JOIN jth_pool q ON q.pid = p.start + {rank} % p.n
+            WHERE c.citing <> c.cited""")
+        n_known = con.execute("SELECT count(*) FROM jth_matched").fetchone()[0]
         con.execute("""
-            CREATE OR REPLACE TEMP TABLE todo AS
-            SELECT DISTINCT c.citing, c.cited, c.cls, c.year, c.n FROM cit c
-            ANTI JOIN first f ON f.citing = c.citing AND f.cited = c.cited""")
-        rest = (f"SELECT range AS k FROM range(1, {max_tries})" if max_tries > 1
-                else "SELECT 1 AS k WHERE false")
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE matched AS
-            SELECT citing, cited, control, region_control FROM first
-            UNION ALL
-            SELECT citing, cited, arg_min(control, k), arg_min(region_control, k)
-            FROM ({candidates("todo", rest)}) GROUP BY citing, cited""")
-        out = con.execute("""
-            SELECT c.citing, c.cited, m.control, c.region_cited, c.region_citing, m.region_control
-            FROM cit c JOIN matched m USING (citing, cited)
-            ORDER BY c.cited, c.citing""").df()
-        n_in = len(citations)
-        n_self = int(self_cit.sum())
-        n_known = con.execute("SELECT count(*) FROM cit").fetchone()[0]
+            CREATE OR REPLACE TEMP TABLE jth_fail AS
+            SELECT row_number() OVER () AS id, m.citing, m.cited, m.region_cited,
+                   m.region_citing
+            FROM jth_matched m
+            WHERE m.control = m.citing OR m.control = m.cited
+               OR EXISTS (SELECT 1 FROM jth_cit_in x
+                          WHERE x.citing = m.control AND x.cited = m.cited)""")
+        con.execute("""
+            DELETE FROM jth_matched
+            WHERE (citing, cited) IN (SELECT citing, cited FROM jth_fail)""")
+        if max_tries > 1:
+            con.execute(f"""
+                INSERT INTO jth_matched
+                SELECT any_value(citing), any_value(cited), arg_min(control, k),
+                       any_value(region_cited), any_value(region_citing),
+                       arg_min(region_control, k)
+                FROM (SELECT c.id, c.citing, c.cited, c.region_cited, c.region_citing, k.k,
+                             q.patent AS control, q.region AS region_control
+                      FROM (SELECT f.*, p.start, p.n FROM jth_fail f
+                            JOIN jth_pool p ON p.patent = f.citing) c
+                      CROSS JOIN range(1, {max_tries}) k(k)
+                      JOIN jth_pool q ON q.pid = c.start + ({rank} + k.k) % c.n
+                      WHERE q.patent <> c.citing AND q.patent <> c.cited
+                        AND NOT EXISTS (SELECT 1 FROM jth_cit_in x
+                                        WHERE x.citing = q.patent AND x.cited = c.cited))
+                GROUP BY id""")
+        n_matched = con.execute("SELECT count(*) FROM jth_matched").fetchone()[0]
+        con.execute("DROP TABLE jth_fail")
+        con.execute("DROP TABLE jth_pool")
+        if output == "frame":
+            out = con.execute("SELECT * FROM jth_matched ORDER BY cited, citing").df()
+            con.execute("DROP TABLE jth_matched")
+        else:
+            out = con.table("jth_matched")
+        con.unregister("jth_pat_in")
+        con.unregister("jth_cit_in")
     finally:
         if own:
             con.close()
+    n_in = len(citations)
+    n_self = int((citations["citing"] == citations["cited"]).sum())
     report = MatchReport(citations=n_in, self_citations=n_self,
-                         unknown_patents=int(n_in - n_self - n_known), matched=int(len(out)),
-                         unmatched=int(n_known - len(out)))
+                         unknown_patents=int(n_in - n_self - n_known), matched=int(n_matched),
+                         unmatched=int(n_known - n_matched))
     return out, report
 
 
-def localisation_shares(matched: pd.DataFrame, *, level: float = 0.95) -> Localisation:
+def localisation_shares(matched, *, level: float = 0.95) -> Localisation:
     """JTH comparison: co-location share of citations vs controls, difference, test and CI.
 
     ``p_cite`` = share of citing patents in the originating patent's region; ``p_ctrl`` =
     the same for controls. JTH (1993) test the difference with a t statistic for two
     proportions; we also report ``theta = (p_cite - p_ctrl)/(1 - p_ctrl)``, the share of
     citations that are "extra-local" (the localisation parameter of the simulated world).
+    ``matched`` is the DataFrame or the DuckDB relation returned by :func:`match_controls`;
+    a relation is reduced to counts in DuckDB (the paired standard error then comes from the
+    counts of pairs with difference +1, 0, -1: the same quantity, rounded differently).
     """
-    require_columns(matched, ["region_cited", "region_citing", "region_control"], "matched")
-    require_in_range(level, "level", 0, 1, lo_open=True, hi_open=True)
-    from scipy import stats
-
-    n = len(matched)
-    if n < 2:
-        raise BookInputError("need at least two matched citations to compare shares.")
     cols = ["region_cited", "region_citing", "region_control"]
-    miss = matched[cols].isna().sum()
-    if miss.any():
-        raise BookInputError(f"matched has missing regions {miss[miss > 0].to_dict()}; a "
-                             "missing region is neither local nor non-local. Drop those "
-                             "patents before matching (match_controls refuses them).")
+    if type(matched).__name__ == "DuckDBPyRelation":
+        return _shares_from_relation(matched, cols, level)
+    require_columns(matched, cols, "matched")
+    require_in_range(level, "level", 0, 1, lo_open=True, hi_open=True)
+    n = len(matched)
+    _check_n_missing(n, matched[cols].isna().sum().to_dict())
     a = (matched["region_citing"] == matched["region_cited"]).to_numpy(float)
     b = (matched["region_control"] == matched["region_cited"]).to_numpy(float)
     p1, p0 = a.mean(), b.mean()
-    se = np.sqrt((p1 * (1 - p1) + p0 * (1 - p0)) / n)   # JTH: independent proportions
     se_paired = np.std(a - b, ddof=1) / np.sqrt(n)      # matched pairs
+    return _shares(n, p1, p0, se_paired, level)
+
+
+def _check_n_missing(n: int, missing: dict) -> None:
+    if n < 2:
+        raise BookInputError("need at least two matched citations to compare shares.")
+    miss = {k: int(v) for k, v in missing.items() if v}
+    if miss:
+        raise BookInputError(f"matched has missing regions {miss}; a "
+                             "missing region is neither local nor non-local. Drop those "
+                             "patents before matching (match_controls refuses them).")
+
+
+def _shares_from_relation(rel, cols: list[str], level: float) -> Localisation:
+    """:func:`localisation_shares` on a DuckDB relation: counts computed by DuckDB."""
+    missing = [c for c in cols if c not in rel.columns]
+    if missing:
+        raise BookInputError(f"matched lacks column(s) {missing}; it has {rel.columns[:12]}.")
+    require_in_range(level, "level", 0, 1, lo_open=True, hi_open=True)
+    a, b = "region_citing = region_cited", "region_control = region_cited"
+    n, *rest = rel.aggregate(
+        "count(*), " + ", ".join(f"count(*) FILTER ({c} IS NULL)" for c in cols)
+        + f", count(*) FILTER ({a}), count(*) FILTER ({b}), count(*) FILTER ({a} AND NOT {b}),"
+        f" count(*) FILTER ({b} AND NOT {a})").fetchall()[0]
+    if n == 0:
+        raise BookInputError("matched is empty (0 rows).")
+    _check_n_missing(n, dict(zip(cols, rest[:3], strict=True)))
+    n_a, n_b, up, down = rest[3:]
+    p1, p0 = n_a / n, n_b / n
+    mean = (up - down) / n          # pairs differ by +1 (up), -1 (down) or 0
+    ss = up * (1 - mean) ** 2 + down * (1 + mean) ** 2 + (n - up - down) * mean ** 2
+    return _shares(n, p1, p0, np.sqrt(ss / (n - 1)) / np.sqrt(n), level)
+
+
+def _shares(n: int, p1: float, p0: float, se_paired: float, level: float) -> Localisation:
+    from scipy import stats
+
+    se = np.sqrt((p1 * (1 - p1) + p0 * (1 - p0)) / n)   # JTH: independent proportions
     z = stats.norm.ppf(0.5 + level / 2)
     diff = p1 - p0
     if se == 0:
@@ -307,33 +402,71 @@ def simulate_patent_world(n_patents: int = 100_000, *, n_regions: int = 50, n_cl
     sub = g.integers(0, F, n_patents)
     year = np.sort(g.integers(0, n_years, n_patents))
     cum = np.cumsum(pi, axis=1)
-    region = (g.random(n_patents)[:, None] > cum[sub]).sum(axis=1).clip(0, n_regions - 1)
-    patents = pd.DataFrame({"patent": np.arange(1, n_patents + 1, dtype=np.int64),
-                            "year": year.astype(np.int64), "region": region.astype(np.int64),
-                            "cls": (sub // subclasses).astype(np.int64),
-                            "subcls": sub.astype(np.int64)})
-    # index of earlier patents per subclass and per (subclass, region)
-    k_sub = sub.astype(np.int64) * n_years + year
-    k_sr = (sub.astype(np.int64) * n_regions + region) * n_years + year
-    o_sub, o_sr = np.argsort(k_sub, kind="stable"), np.argsort(k_sr, kind="stable")
-    s_sub, s_sr = k_sub[o_sub], k_sr[o_sr]
+    # region = number of cumulative shares below a uniform draw; in blocks of patents so that
+    # the patents x regions comparison never exists whole (it was 1.9 GB at 4.8 M patents)
+    u = g.random(n_patents)
+    region = np.empty(n_patents, dtype=np.int64)
+    step = max(1, _BLOCK // n_regions)
+    for a in range(0, n_patents, step):
+        region[a:a + step] = (u[a:a + step, None] > cum[sub[a:a + step]]).sum(axis=1)
+    np.clip(region, 0, n_regions - 1, out=region)
+    del u
+    patents = pd.DataFrame({"patent": np.arange(1, n_patents + 1, dtype=np.int64), "year": year,
+                            "region": region, "cls": sub // subclasses, "subcls": sub},
+                           copy=False)
+    # index of earlier patents per subclass and per (subclass, region): sorted keys + order
+    k = sub * n_years + year
+    o_sub = np.argsort(k, kind="stable")
+    s_sub = k[o_sub]
+    k = (sub * n_regions + region) * n_years + year
+    o_sr = np.argsort(k, kind="stable")
+    s_sr = k[o_sr]
+    del k
     m = g.poisson(cites_per_patent, n_patents)
     m[year == 0] = 0
-    citing = np.repeat(np.arange(n_patents), m)
-    lo_sub = np.searchsorted(s_sub, sub[citing].astype(np.int64) * n_years)
-    hi_sub = np.searchsorted(s_sub, sub[citing].astype(np.int64) * n_years + year[citing])
-    base_sr = (sub[citing].astype(np.int64) * n_regions + region[citing]) * n_years
-    lo_sr = np.searchsorted(s_sr, base_sr)
-    hi_sr = np.searchsorted(s_sr, base_sr + year[citing])
-    local = (g.random(citing.size) < theta) & (hi_sr > lo_sr)
-    u = g.random(citing.size)
-    pick_sub = o_sub[np.minimum(lo_sub + (u * (hi_sub - lo_sub)).astype(np.int64), len(o_sub) - 1)]
-    pick_sr = o_sr[np.minimum(lo_sr + (u * (hi_sr - lo_sr)).astype(np.int64), len(o_sr) - 1)]
-    ok = hi_sub > lo_sub
-    cited = np.where(local, pick_sr, pick_sub)
-    cit = pd.DataFrame({"citing": (citing[ok] + 1).astype(np.int64),
-                        "cited": (cited[ok] + 1).astype(np.int64), "via_local": local[ok]})
-    cit = cit.drop_duplicates(["citing", "cited"]).reset_index(drop=True)
+    start = np.concatenate([[0], np.cumsum(m)])           # citations of patent i: start[i]..start[i+1]
+    n_cit = int(start[-1])
+    # two uniform streams, in this order: the local-branch draw of every citation, then the
+    # position of the cited patent; drawn in blocks (the same numbers as one call each)
+    local_draw = np.empty(n_cit, dtype=bool)
+    for a in range(0, n_cit, _BLOCK):
+        local_draw[a:a + _BLOCK] = g.random(min(_BLOCK, n_cit - a)) < theta
+    out_citing = np.empty(n_cit, dtype=np.int64)
+    out_cited = np.empty(n_cit, dtype=np.int64)
+    out_local = np.empty(n_cit, dtype=bool)
+    w = 0
+    # blocks of whole citing patents, so that duplicated (citing, cited) pairs fall in one block
+    cuts = np.unique(np.concatenate([np.searchsorted(start, np.arange(0, n_cit, _BLOCK)),
+                                     [n_patents]]))
+    for p0, p1 in zip(np.concatenate([[0], cuts[:-1]]), cuts, strict=True):
+        c0, c1 = start[p0], start[p1]
+        if c1 == c0:
+            continue
+        citing = np.repeat(np.arange(p0, p1), m[p0:p1])
+        sc, yc = sub[citing], year[citing]
+        lo_sub = np.searchsorted(s_sub, sc * n_years)
+        hi_sub = np.searchsorted(s_sub, sc * n_years + yc)
+        base_sr = (sc * n_regions + region[citing]) * n_years
+        lo_sr = np.searchsorted(s_sr, base_sr)
+        hi_sr = np.searchsorted(s_sr, base_sr + yc)
+        local = local_draw[c0:c1] & (hi_sr > lo_sr)
+        u = g.random(c1 - c0)
+        pick_sub = o_sub[np.minimum(lo_sub + (u * (hi_sub - lo_sub)).astype(np.int64),
+                                    n_patents - 1)]
+        pick_sr = o_sr[np.minimum(lo_sr + (u * (hi_sr - lo_sr)).astype(np.int64), n_patents - 1)]
+        ok = hi_sub > lo_sub
+        citing, local = citing[ok], local[ok]
+        cited = np.where(local, pick_sr[ok], pick_sub[ok])
+        # a citing patent cites each patent once: keep the first draw of a repeated pair
+        _, first = np.unique((citing - p0) * n_patents + cited, return_index=True)
+        first.sort()
+        w1 = w + first.size
+        out_citing[w:w1] = citing[first] + 1
+        out_cited[w:w1] = cited[first] + 1
+        out_local[w:w1] = local[first]
+        w = w1
+    cit = pd.DataFrame({"citing": out_citing[:w], "cited": out_cited[:w],
+                        "via_local": out_local[:w]}, copy=False)
     return patents, cit
 
 

@@ -77,6 +77,42 @@ def test_self_citations_are_dropped_not_counted_local():
     assert (m["citing"] != m["cited"]).all()
 
 
+def test_relation_output_is_the_frame_output(world):
+    """output='relation' leaves the same rows in DuckDB; the shares are counted there."""
+    pat, cites = world
+    frame, rep = cit.match_controls(pat, cites, class_col="subcls", seed=2)
+    con = cit.connect(threads=1, memory_limit="500MB")
+    rel, rep2 = cit.match_controls(pat, cites, class_col="subcls", seed=2, con=con,
+                                   output="relation")
+    assert rep2 == rep
+    got = rel.df().sort_values(["cited", "citing"], ignore_index=True)
+    pd.testing.assert_frame_equal(got, frame)
+    a, b = cit.localisation_shares(frame), cit.localisation_shares(rel)
+    for k, v in a.as_dict().items():   # counts are exact; se_paired is rounded differently
+        assert getattr(b, k) == (pytest.approx(v, rel=1e-12) if k == "se_paired" else v)
+
+
+def test_world_does_not_depend_on_the_block_size(world, monkeypatch):
+    """The simulation draws in blocks to bound memory; the block size changes no number."""
+    monkeypatch.setattr(cit, "_BLOCK", 777)
+    pat, cites = cit.simulate_patent_world(30_000, theta=0.2, seed_offset=7)
+    pd.testing.assert_frame_equal(pat, world[0])
+    pd.testing.assert_frame_equal(cites, world[1])
+
+
+def test_duplicated_citations_keep_one_row_each(world):
+    """A citation listed twice gets the same control twice (also where candidate 0 fails)."""
+    pat, cites = world
+    once, r1 = cit.match_controls(pat, cites, class_col="subcls", seed=3)
+    twice, r2 = cit.match_controls(pat, pd.concat([cites, cites.head(2000)], ignore_index=True),
+                                   class_col="subcls", seed=3)
+    pd.testing.assert_frame_equal(twice.drop_duplicates(ignore_index=True), once)
+    head = set(zip(cites["citing"].head(2000), cites["cited"].head(2000), strict=True))
+    in_head = [(a, b) in head for a, b in zip(once["citing"], once["cited"], strict=True)]
+    assert r2.matched == r1.matched + sum(in_head)
+    assert r2.unmatched == r1.unmatched + 2000 - sum(in_head)
+
+
 def test_bad_inputs(world):
     pat, cites = world
     with pytest.raises(BookInputError, match="duplicated patent"):
@@ -196,6 +232,24 @@ c(f"{SP}.nber_to_jth", "empty", lambda: f(f"{SP}.nber_to_jth")(NBER()[0].iloc[:0
 c(f"{SP}.match_controls", "class column with a space", lambda: f(f"{SP}.match_controls")(
     PATENTS().rename(columns={"cls": "tech class"}), CITES(), class_col="tech class"), BI,
   r"must be a plain column name")
+c(f"{SP}.match_controls", "unknown output", lambda: f(f"{SP}.match_controls")(
+    PATENTS(), CITES(), output="arrow"), BI, r"output must be 'frame' or 'relation'")
+c(f"{SP}.match_controls", "relation without a connection", lambda: f(f"{SP}.match_controls")(
+    PATENTS(), CITES(), output="relation"), BI, r"pass con=citations.connect\(\)")
+c(f"{SP}.connect", "zero threads", lambda: f(f"{SP}.connect")(threads=0), BI,
+  r"threads must be a positive int")
+c(f"{SP}.connect", "memory limit in words", lambda: f(f"{SP}.connect")(memory_limit="lots"), BI,
+  r"memory_limit must look like '1GB'")
+c(f"{SP}.localisation_shares", "relation without regions", lambda: f(f"{SP}.localisation_shares")(
+    f(f"{SP}.connect")().sql("SELECT 1 AS region_cited, 1 AS region_citing")), BI,
+  r"matched lacks column\(s\) \['region_control'\]")
+c(f"{SP}.localisation_shares", "empty relation", lambda: f(f"{SP}.localisation_shares")(
+    f(f"{SP}.connect")().sql("SELECT 1 AS region_cited, 1 AS region_citing, 1 AS region_control "
+                             "WHERE false")), BI, r"matched is empty")
+c(f"{SP}.localisation_shares", "relation with a missing region", lambda: f(
+    f"{SP}.localisation_shares")(f(f"{SP}.connect")().sql(
+        "SELECT * FROM (VALUES (1, 1, NULL), (1, 2, 1), (2, 2, 1)) "
+        "t(region_cited, region_citing, region_control)")), BI, r"missing regions")
 c(f"{SP}.localisation_shares", "nan region", lambda: f(f"{SP}.localisation_shares")(
     pd.DataFrame({"region_cited": ["a", None, "a"], "region_citing": ["a"] * 3,
                   "region_control": ["b"] * 3})), BI, r"missing regions")

@@ -187,7 +187,25 @@ def method_summary(rows: list[dict]) -> list[str]:
     lines.append(verdict(overall_big if overall_big is not None else overall, expected, why,
                          [r.get("load_1min") for r in rows], [r["peak_MiB"] for r in rows],
                          sizes))
+    budget = budget_text(rows[-1])
+    if budget:
+        lines.append(budget)
     return lines
+
+
+def budget_text(row: dict) -> str:
+    """Whether a row meets its recorded budget (``budget_seconds``, ``budget_MiB``), or ''."""
+    checks = [(key, row[key], limit, unit) for key, limit, unit in
+              (("seconds", row.get("budget_seconds"), "s"), ("peak_MiB", row.get("budget_MiB"),
+                                                             "MiB")) if limit is not None]
+    if not checks:
+        return ""
+    parts = [f"{value:,.1f} {unit} of {limit:,.0f} {unit}" for _, value, limit, unit in checks]
+    over = [key for key, value, limit, _ in checks if value >= limit]
+    load = row.get("load_1min")
+    return (f"*Budget* at {_fmt_size(row['size'])}: " + ", ".join(parts) + ": "
+            + ("met." if not over else f"NOT met ({', '.join(over)}).")
+            + ("" if load is None else f" (1-minute load {load} on {os.cpu_count()} cores.)"))
 
 
 #: measured and expected exponents closer than this are called consistent
