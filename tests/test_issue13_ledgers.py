@@ -163,3 +163,15 @@ def test_re_error_is_the_exact_likelihood_maximum(produc, queen48, re_fits):
     lam_s = float(np.ravel(r.lam)[0])
     phi_s = float(np.ravel(r.sig2_u)[0] / np.ravel(r.sig2)[0])
     assert loglik(lam_s, phi_s)[0] < ll - 1e-3
+
+
+def test_munnell_pooled_elasticities(produc):
+    """Munnell's pooled Cobb-Douglas elasticities (as quoted by Eisner) from panel_models."""
+    pf = spp.panel_models(produc, y="lgsp", x=["lpcap", "lpc", "lemp", "unemp"],
+                          entity="state", time="year")
+    pool = pf.coefficients.query("model == 'pooled OLS'").set_index("term")
+    L = Ledger("ch5-spatial-panel")
+    for tid, term in [("munnell_t5_pooled_pcap", "lpcap"), ("munnell_t5_pooled_pc", "lpc"),
+                      ("munnell_t5_pooled_emp", "lemp")]:
+        row = L.record(tid, pool.loc[term, "coef"])
+        assert row["kind"] == "published" and row["status"] == "within", row
