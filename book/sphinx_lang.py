@@ -28,7 +28,9 @@ are those of the Unicode blocks named in :data:`CJK_CLASS`.
 from __future__ import annotations
 
 import html
+import os
 import re
+import time
 from pathlib import Path
 
 from docutils import nodes
@@ -200,17 +202,28 @@ def mark_html(html_text: str, lang: str = LANG) -> str:
 
 
 def _finish(app, exception):
-    """Last pass over every written page (body, navigation and header): :func:`mark_html`."""
+    """Last pass over every page written since the last completed pass (body, navigation and
+    header): :func:`mark_html`.
+
+    A stamp in the doctree folder records when the pass last completed; pages whose file is
+    older were marked then and are skipped (an incremental build rewrites only a few). A build
+    that fails before this pass leaves the stamp alone, so its pages are marked next time.
+    """
     if exception is not None or getattr(app.builder, "format", None) != "html":
         return
+    stamp = Path(app.doctreedir) / "zh-marked.stamp"
+    since = stamp.stat().st_mtime_ns if stamp.is_file() else -1
+    started = time.time_ns()
     for docname in sorted(app.env.found_docs):
         path = Path(app.builder.get_outfilename(docname))
-        if not path.is_file():
+        if not path.is_file() or path.stat().st_mtime_ns < since:
             continue
         text = path.read_text(encoding="utf-8")
         new = mark_html(text)
         if new != text:
             path.write_text(new, encoding="utf-8")
+    stamp.touch()
+    os.utime(stamp, ns=(started, started))  # a page written during this pass is seen next time
 
 
 class _ZhLang(SphinxPostTransform):

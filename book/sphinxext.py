@@ -484,8 +484,9 @@ def _fill(app, doctree, docname):
 
 
 def _always_outdated(app, env, added, changed, removed):
-    """Pages generated from build products are rewritten on every (incremental) build."""
-    return sorted(_generated_docs(env) - set(removed))
+    """Pages generated from build products are rewritten on every (incremental) build; pages
+    that read a whole folder are re-read when its listing changed."""
+    return sorted((_generated_docs(env) | set(_listing_changed(env))) - set(removed))
 
 
 def _purge(app, env, docname):
@@ -710,12 +711,32 @@ def _source_read(app, docname, source):
     srcdir = Path(app.srcdir)
     original = source[0]
     text, deps = with_dependency_cell(srcdir, original, tuple(app.config.book_dep_packages))
+    # Sphinx treats a dependency that is not a file as missing and re-reads the page on every
+    # build; a folder read as a whole is therefore tracked by its listing (_listing_changed)
+    # and only its files are noted as dependencies.
+    folders = {str(d): folder_listing(d) for d in deps if d.is_dir()}
     for d in deps:
-        app.env.note_dependency(str(d))
+        if not d.is_dir():
+            app.env.note_dependency(str(d))
     source[0] = text
     _, hashkey = get_cache(_cache_path(app)).create_hashed_notebook(_read_nb(text))
     ids, designs = page_data(srcdir, original)
-    _nb_sources(app.env)[docname] = {"hashkey": hashkey, "data": ids, "designs": designs}
+    _nb_sources(app.env)[docname] = {"hashkey": hashkey, "data": ids, "designs": designs,
+                                     "folders": folders}
+
+
+def folder_listing(folder: Path) -> list[str]:
+    """Sorted file names in ``folder`` ([] when it is gone): what a whole-folder reader sees."""
+    folder = Path(folder)
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def _listing_changed(env) -> list[str]:
+    """Notebook pages that read a whole folder whose listing changed since they were read
+    (a registry entry or a targets file added or removed)."""
+    return sorted(doc for doc, info in _nb_sources(env).items()
+                  if any(folder_listing(Path(f)) != names
+                         for f, names in (info.get("folders") or {}).items()))
 
 
 def _nb_sources(env) -> dict:

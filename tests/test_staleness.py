@@ -177,3 +177,29 @@ def test_changes_re_execute_exactly_the_dependent_pages(tmp_path):
     (root / "_build/ledger/gone.json").write_text("{}")
     r = build(root)
     assert set(r["ledger"]) == {"toy-design"}
+
+
+def test_whole_folder_readers_follow_the_listing_not_the_folder_mtime(tmp_path):
+    """A page that reads a whole folder (``data.registry()``) is re-read when a file is added
+    or removed there, and not otherwise: the folder itself is not a Sphinx dependency (Sphinx
+    treats a non-file dependency as missing and re-read such a page on every build)."""
+    from types import SimpleNamespace
+
+    from book.sphinxext import _always_outdated, _listing_changed, folder_listing
+
+    reg = tmp_path / "registry"
+    reg.mkdir()
+    (reg / "a.yaml").write_text("id: a\n")
+    env = SimpleNamespace(book_nb_sources={
+        "appendix/data": {"folders": {str(reg): folder_listing(reg)}},
+        "chapters/x": {"folders": {}},
+    }, book_generated_docs={"scorecard"})
+    assert _listing_changed(env) == []
+    assert _always_outdated(None, env, set(), set(), set()) == ["scorecard"]
+    (reg / "a.yaml").write_text("id: a\nchanged: true\n")  # a content change is a file dependency
+    assert _listing_changed(env) == []
+    (reg / "b.yaml").write_text("id: b\n")
+    assert _listing_changed(env) == ["appendix/data"]
+    assert _always_outdated(None, env, set(), set(), set()) == ["appendix/data", "scorecard"]
+    (reg / "b.yaml").unlink()
+    assert _listing_changed(env) == []

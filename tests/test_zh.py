@@ -109,6 +109,38 @@ def _rows():
     })
 
 
+def test_final_marking_pass_touches_only_pages_written_since_the_last_pass(tmp_path):
+    """The last pass (``_finish``) marks pages written since it last completed; a page marked
+    earlier is not read again, and a failed build leaves the stamp alone."""
+    import os
+    from types import SimpleNamespace
+
+    from book.sphinx_lang import _finish
+
+    out, trees = tmp_path / "html", tmp_path / "doctrees"
+    out.mkdir()
+    trees.mkdir()
+    pages = {d: out / f"{d}.html" for d in ("a", "b")}
+    for p in pages.values():
+        p.write_text("<p>集聚</p>", encoding="utf-8")
+    app = SimpleNamespace(builder=SimpleNamespace(format="html",
+                                                  get_outfilename=lambda d: str(pages[d])),
+                          env=SimpleNamespace(found_docs={"a", "b"}), doctreedir=str(trees))
+    _finish(app, None)
+    assert all('lang="zh-CN"' in p.read_text(encoding="utf-8") for p in pages.values())
+    # an old unmarked page (written before the stamp) is skipped; a newer one is marked
+    stamp = (trees / "zh-marked.stamp").stat().st_mtime_ns
+    pages["a"].write_text("<p>溢出</p>", encoding="utf-8")
+    os.utime(pages["a"], ns=(stamp - 10**9, stamp - 10**9))
+    pages["b"].write_text("<p>溢出</p>", encoding="utf-8")
+    os.utime(pages["b"], ns=(stamp + 10**9, stamp + 10**9))
+    _finish(app, RuntimeError("build failed"))  # nothing happens after a failed build
+    assert "lang=" not in pages["b"].read_text(encoding="utf-8")
+    _finish(app, None)
+    assert "lang=" not in pages["a"].read_text(encoding="utf-8")
+    assert 'lang="zh-CN"' in pages["b"].read_text(encoding="utf-8")
+
+
 def test_zh_scorecard_counts():
     html = zh_scorecard_html(_rows(), {"p1": ("t", ["d"], ["a"]), "p2": ("t", [], ["c"])})
     soup = BeautifulSoup(html, "html.parser")
