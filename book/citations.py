@@ -252,6 +252,11 @@ def match_controls(patents: pd.DataFrame, citations: pd.DataFrame, *, class_col:
             DELETE FROM jth_matched
             WHERE (citing, cited) IN (SELECT citing, cited FROM jth_fail)""")
         if max_tries > 1:
+            # only citations of the patents cited by these few can make a candidate ineligible
+            con.execute("""
+                CREATE OR REPLACE TEMP TABLE jth_cit_fail AS
+                SELECT citing, cited FROM jth_cit_in
+                WHERE cited IN (SELECT cited FROM jth_fail)""")
             con.execute(f"""
                 INSERT INTO jth_matched
                 SELECT any_value(citing), any_value(cited), arg_min(control, k),
@@ -264,9 +269,10 @@ def match_controls(patents: pd.DataFrame, citations: pd.DataFrame, *, class_col:
                       CROSS JOIN range(1, {max_tries}) k(k)
                       JOIN jth_pool q ON q.pid = c.start + ({rank} + k.k) % c.n
                       WHERE q.patent <> c.citing AND q.patent <> c.cited
-                        AND NOT EXISTS (SELECT 1 FROM jth_cit_in x
+                        AND NOT EXISTS (SELECT 1 FROM jth_cit_fail x
                                         WHERE x.citing = q.patent AND x.cited = c.cited))
                 GROUP BY id""")
+            con.execute("DROP TABLE jth_cit_fail")
         n_matched = con.execute("SELECT count(*) FROM jth_matched").fetchone()[0]
         con.execute("DROP TABLE jth_fail")
         con.execute("DROP TABLE jth_pool")
