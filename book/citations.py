@@ -420,13 +420,13 @@ def simulate_patent_world(n_patents: int = 100_000, *, n_regions: int = 50, n_cl
     patents = pd.DataFrame({"patent": np.arange(1, n_patents + 1, dtype=np.int64), "year": year,
                             "region": region, "cls": sub // subclasses, "subcls": sub},
                            copy=False)
-    # index of earlier patents per subclass and per (subclass, region): sorted keys + order
+    # index of earlier patents per subclass and per (subclass, region): the patents in key
+    # order, and "how many keys are below v" (a binary search in the sorted keys; a cumulative
+    # count table when the key space is small, same numbers without the cache misses)
     k = sub * n_years + year
-    o_sub = np.argsort(k, kind="stable")
-    s_sub = k[o_sub]
+    o_sub, below_sub = np.argsort(k, kind="stable"), _count_below(k, F * n_years)
     k = (sub * n_regions + region) * n_years + year
-    o_sr = np.argsort(k, kind="stable")
-    s_sr = k[o_sr]
+    o_sr, below_sr = np.argsort(k, kind="stable"), _count_below(k, F * n_regions * n_years)
     del k
     m = g.poisson(cites_per_patent, n_patents)
     m[year == 0] = 0
@@ -448,13 +448,16 @@ def simulate_patent_world(n_patents: int = 100_000, *, n_regions: int = 50, n_cl
         c0, c1 = start[p0], start[p1]
         if c1 == c0:
             continue
-        citing = np.repeat(np.arange(p0, p1), m[p0:p1])
-        sc, yc = sub[citing], year[citing]
-        lo_sub = np.searchsorted(s_sub, sc * n_years)
-        hi_sub = np.searchsorted(s_sub, sc * n_years + yc)
-        base_sr = (sc * n_regions + region[citing]) * n_years
-        lo_sr = np.searchsorted(s_sr, base_sr)
-        hi_sr = np.searchsorted(s_sr, base_sr + yc)
+        # the ranges of earlier patents depend on the citing patent only: search once per
+        # patent, then repeat for each of its citations
+        mb = m[p0:p1]
+        sc, yc = sub[p0:p1], year[p0:p1]
+        base_sr = (sc * n_regions + region[p0:p1]) * n_years
+        lo_sub, hi_sub, lo_sr, hi_sr = (
+            np.repeat(below(v), mb)
+            for below, v in ((below_sub, sc * n_years), (below_sub, sc * n_years + yc),
+                             (below_sr, base_sr), (below_sr, base_sr + yc)))
+        citing = np.repeat(np.arange(p0, p1), mb)
         local = local_draw[c0:c1] & (hi_sr > lo_sr)
         u = g.random(c1 - c0)
         pick_sub = o_sub[np.minimum(lo_sub + (u * (hi_sub - lo_sub)).astype(np.int64),
@@ -474,6 +477,15 @@ def simulate_patent_world(n_patents: int = 100_000, *, n_regions: int = 50, n_cl
     cit = pd.DataFrame({"citing": out_citing[:w], "cited": out_cited[:w],
                         "via_local": out_local[:w]}, copy=False)
     return patents, cit
+
+
+def _count_below(keys: np.ndarray, size: int):
+    """``f(v)`` = number of ``keys`` < ``v`` (= ``np.searchsorted(sorted keys, v)``), keys in [0, size)."""
+    if size <= max(4 * keys.size, 1 << 20):
+        table = np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=size))])
+        return table.__getitem__
+    ordered = np.sort(keys)
+    return lambda v: np.searchsorted(ordered, v)
 
 
 def nber_to_jth(patents: pd.DataFrame, citations: pd.DataFrame, *, geography: str = "state",
