@@ -100,6 +100,15 @@ def test_world_does_not_depend_on_the_block_size(world, monkeypatch):
     pd.testing.assert_frame_equal(cites, world[1])
 
 
+def test_count_below_is_a_binary_search():
+    """Both branches of the simulation's lookup equal np.searchsorted on the sorted keys."""
+    keys = np.random.default_rng(0).integers(0, 5000, 300)
+    v = np.arange(0, 5001)
+    want = np.searchsorted(np.sort(keys), v)
+    assert (cit._count_below(keys, 5000)(v) == want).all()        # count table
+    assert (cit._count_below(keys, 1 << 30)(v) == want).all()     # binary search
+
+
 def test_duplicated_citations_keep_one_row_each(world):
     """A citation listed twice gets the same control twice (also where candidate 0 fails)."""
     pat, cites = world
