@@ -141,6 +141,25 @@ def test_final_marking_pass_touches_only_pages_written_since_the_last_pass(tmp_p
     assert 'lang="zh-CN"' in pages["b"].read_text(encoding="utf-8")
 
 
+def test_fast_chinese_search_gives_sphinx_terms():
+    """The set-based Chinese search language splits and stems exactly as Sphinx's own on the
+    book's text (the seed-section pages in both languages), word for word and in order."""
+    from sphinx.search.zh import SearchChinese
+
+    from book.sphinx_lang import _search_chinese_class
+
+    text = "\n".join((ROOT / p).read_text(encoding="utf-8") for p in
+                     ("zh-guide.md", "intro.md", "chapters/04-agglomeration-growth/convergence.md"))
+    opts = {"dict": str(ROOT / "tools/zh-search-terms.txt")}
+    ours, theirs = _search_chinese_class()(opts), SearchChinese(opts)
+    theirs.latin_terms = []  # Sphinx's list is class-level; start both from nothing
+    for para in text.split("\n\n"):
+        a, b = ours.split(para), theirs.split(para)
+        assert a == b
+        assert [ours.stem(w) for w in a] == [theirs.stem(w) for w in b]
+    assert ours.stem("GDP") == theirs.stem("GDP") and ours.stem("was") == theirs.stem("was")
+
+
 def test_zh_scorecard_counts():
     html = zh_scorecard_html(_rows(), {"p1": ("t", ["d"], ["a"]), "p2": ("t", [], ["c"])})
     soup = BeautifulSoup(html, "html.parser")
