@@ -49,8 +49,9 @@ SIM = dict(
     label="simulate patent world (NumPy/pandas)",
     expected_exponent=1.0,
     complexity=("O(P·R) for the region draws (in blocks of patents), two argsorts O(P log P), "
-                "one binary search per citation O(C log P) and a de-duplication by sorting within "
-                "blocks of citing patents: linear up to log factors"))
+                "count tables over the (subclass, region, year) keys with one lookup per citing "
+                "patent, O(C) draws, and a de-duplication by sorting within blocks of citing "
+                "patents: linear up to log factors"))
 MATCH = dict(
     label="JTH control matching (DuckDB, 2 threads)",
     expected_exponent=1.0,
