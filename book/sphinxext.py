@@ -41,6 +41,8 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
+from . import load_yaml
+
 
 class _placeholder(nodes.General, nodes.Element):
     pass
@@ -604,11 +606,64 @@ def _module_closure(root: Path, modules: set[str], packages: tuple[str, ...]) ->
         if path is None:
             continue
         seen[mod] = path
-        tree = _parse_code(path.read_text(encoding="utf-8"))
-        if tree is not None:
-            todo += sorted(_imported_modules(tree, packages, mod, path.name == "__init__.py")
-                           - set(seen))
+        todo += sorted(_module_imports(path, mod, packages) - set(seen))
     return set(seen.values())
+
+
+#: (path, size, mtime_ns, what) -> a value derived from the file's contents only
+_MEMO: dict[tuple, object] = {}
+
+
+def _memo(path: Path, what, compute):
+    """``compute(path)`` once per file version (size and modification time), per process.
+
+    Every notebook page's dependencies walk the same ``book`` modules and registry files; the
+    parallel build forks one reader per page from the main process, which fills this memo
+    first (:func:`prewarm`), so each page finds the package already parsed.
+    """
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns, what)
+    if key not in _MEMO:
+        _MEMO[key] = compute(path)
+    return _MEMO[key]
+
+
+def _module_imports(path: Path, mod: str, packages: tuple[str, ...]) -> set[str]:
+    def compute(p):
+        tree = _parse_code(p.read_text(encoding="utf-8"))
+        return set() if tree is None else _imported_modules(tree, packages, mod,
+                                                             p.name == "__init__.py")
+    return _memo(path, ("imports", mod, tuple(packages)), compute)
+
+
+def _registry_entry(path: Path) -> dict:
+    return _memo(path, "yaml", lambda p: load_yaml(p.read_text(encoding="utf-8")) or {})
+
+
+def _text(path: Path) -> str:
+    return _memo(path, "text", lambda p: p.read_text(encoding="utf-8"))
+
+
+def prewarm(srcdir: Path, packages: tuple[str, ...] = ("book",)) -> int:
+    """Parse every module of ``packages`` and every registry entry once, in this process.
+
+    Called in the main process before the parallel readers fork, so that no page parses them
+    again (:func:`_memo`). Returns the number of files read. Results do not depend on it.
+    """
+    srcdir = Path(srcdir)
+    n = 0
+    for pkg in packages:
+        root = srcdir / pkg
+        for path in sorted(root.rglob("*.py")) if root.is_dir() else []:
+            rel = path.relative_to(srcdir).with_suffix("")
+            parts = rel.parts[:-1] if path.name == "__init__.py" else rel.parts
+            _module_imports(path, ".".join(parts), tuple(packages))
+            _text(path)
+            n += 1
+    for path in sorted((srcdir / "data" / "registry").glob("*.yaml")):
+        _registry_entry(path)
+        n += 1
+    return n
 
 
 def _string_constants(trees) -> set[str]:
@@ -630,8 +685,6 @@ def page_dependencies(srcdir: Path, text: str, packages: tuple[str, ...] = ("boo
       modification time changes when a file is added or removed);
     - ``<package>/__init__.py`` (the seed).
     """
-    import yaml
-
     srcdir = Path(srcdir)
     trees = [_parse_code(c.source) for c in _read_nb(text).cells if c.cell_type == "code"]
     modules: set[str] = set(packages)
@@ -653,14 +706,14 @@ def page_dependencies(srcdir: Path, text: str, packages: tuple[str, ...] = ("boo
         reg = registry / f"{sid}.yaml"
         if reg.is_file():
             files.add(reg)
-            entry = yaml.safe_load(reg.read_text(encoding="utf-8")) or {}
+            entry = _registry_entry(reg)
             for spec in ((entry.get("obtain") or {}).get("files") or {}).values():
                 rel = spec.get("path") if isinstance(spec, dict) else None
                 if rel and (srcdir / rel).is_file():
                     files.add(srcdir / rel)
             for pkg in packages:
                 for loader in sorted((srcdir / pkg / "datasets").glob("*.py")):
-                    src = loader.read_text(encoding="utf-8")
+                    src = _text(loader)
                     if f'"{sid}"' in src or f"'{sid}'" in src:
                         files |= _module_closure(
                             srcdir, {f"{pkg}.datasets.{loader.stem}"}, packages)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from badinput import case_list, matrix_test
 
 from book.errors import BookInputError
-from book.sphinx_parallel import read_chunks
+from book.sphinx_parallel import memoise_pybtex_plugins, read_chunks
 
 NB = "```{code-cell} ipython3\nx = 1\n```\n"
 
@@ -34,7 +34,21 @@ def test_ties_are_reproducible():
     assert read_chunks(docs, sources, {}) == read_chunks(list(reversed(docs)), sources, {})
 
 
+def test_pybtex_plugins_memoised_to_the_same_classes():
+    from importlib.metadata import entry_points
+
+    import pybtex.plugin as pp
+
+    from book.sphinx_parallel import memoise_pybtex_plugins
+
+    assert memoise_pybtex_plugins() >= 2
+    for ep in entry_points(group="pybtex.backends"):
+        assert pp.find_plugin("pybtex.backends", ep.name) is ep.load()
+
+
 CASES, c = case_list()
+c("book.sphinx_parallel.memoise_pybtex_plugins", "one-string",
+  lambda: memoise_pybtex_plugins("pybtex.backends"), BookInputError, "sequence of pybtex")
 c("book.sphinx_parallel.read_chunks", "zero-chunk",
   lambda: read_chunks(["a"], {"a": ""}, {}, plain_chunk=0), BookInputError, "positive integer")
 c("book.sphinx_parallel.read_chunks", "duplicate-doc",

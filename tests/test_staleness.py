@@ -203,3 +203,25 @@ def test_whole_folder_readers_follow_the_listing_not_the_folder_mtime(tmp_path):
     assert _always_outdated(None, env, set(), set(), set()) == ["appendix/data", "scorecard"]
     (reg / "b.yaml").unlink()
     assert _listing_changed(env) == []
+
+
+def test_memoised_dependency_walk_follows_file_edits(tmp_path):
+    """The per-process memo of parsed modules (prewarmed before the readers fork) is keyed on
+    each file's size and modification time: an edited module is parsed again."""
+    import os
+
+    from book.sphinxext import _module_closure, prewarm
+
+    pkg = tmp_path / "toy"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("x = 1\n")
+    (pkg / "b.py").write_text("y = 2\n")
+    assert prewarm(tmp_path, ("toy",)) == 3
+    names = {p.name for p in _module_closure(tmp_path, {"toy.a"}, ("toy",))}
+    assert names == {"a.py"}
+    (pkg / "a.py").write_text("from . import b\n")
+    st = (pkg / "a.py").stat()
+    os.utime(pkg / "a.py", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    names = {p.name for p in _module_closure(tmp_path, {"toy.a"}, ("toy",))}
+    assert names == {"__init__.py", "a.py", "b.py"}
