@@ -93,3 +93,19 @@ def test_notebook_executed_with_current_code(page, built_html):
         pytest.fail(f"{page}: no successful execution of the current code and dependencies in "
                     "the build cache; run `make book` (a failing cell fails the build).")
     assert record.data.get("execution_seconds", 0) < 300, f"{page} took over 5 minutes"
+
+
+@pytest.mark.build
+def test_determinism_dump_sees_every_glued_page(built_html):
+    """`make determinism` compares the glued values of two builds (tools/dump_glue.py); the
+    dump must find the current record of every page that glues, or it compares nothing (it once
+    matched the page text without the dependency cell and silently found 0 values)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dump_glue", ROOT / "tools" / "dump_glue.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    values = mod.glued_values(ROOT / "_build" / ".jupyter_cache", ROOT)
+    gluing = {f"{p}.md" for p in NOTEBOOKS if "glue(" in (ROOT / f"{p}.md").read_text()}
+    missing = sorted(p for p in gluing if not values.get(p))
+    assert not missing, f"no glued values found for {missing}"

@@ -19,13 +19,18 @@ def glued_values(cache_path: Path, srcdir: Path) -> dict:
     from jupyter_cache import get_cache
     from myst_nb.core.read import read_myst_markdown_notebook
 
+    from book.sphinxext import with_dependency_cell
+
     cache = get_cache(cache_path)
     out: dict[str, dict] = {}
     for uri in sorted({r.uri for r in cache.list_cache_records()}):
         if not Path(uri).exists():
             continue
-        try:  # the record of the page's *current* code (older records may linger)
-            rec = cache.match_cache_notebook(read_myst_markdown_notebook(Path(uri).read_text()))
+        # the record of the page's *current* code and dependencies, i.e. the page text with the
+        # dependency-hash cell the build appends (book/sphinxext.py); older records may linger
+        text, _ = with_dependency_cell(srcdir, Path(uri).read_text(encoding="utf-8"))
+        try:
+            rec = cache.match_cache_notebook(read_myst_markdown_notebook(text))
         except KeyError:
             continue
         nb = cache.get_cache_bundle(rec.pk).nb
@@ -54,8 +59,12 @@ def glued_values(cache_path: Path, srcdir: Path) -> dict:
 def main(out: str) -> None:
     root = Path(__file__).resolve().parents[1]
     values = glued_values(root / "_build" / ".jupyter_cache", root)
+    n = sum(len(v) for v in values.values())
+    if n == 0:  # a comparison of nothing must not pass
+        raise SystemExit("dump_glue: no glued value matched the current pages; build first "
+                         "(make book) - or the cache records no longer match the page texts.")
     Path(out).write_text(json.dumps(values, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {sum(len(v) for v in values.values())} glued values of {len(values)} pages to {out}")
+    print(f"wrote {n} glued values of {len(values)} pages to {out}")
 
 
 if __name__ == "__main__":
