@@ -8,8 +8,13 @@ Exit status 1 and a list of differences when any row's `ours` differs, or any gl
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
+
+#: glued wall-clock timings (a page reporting how long a step took) differ between any two runs;
+#: their names end in one of these suffixes (CONTRIBUTING.md) and are not compared
+TIMING = re.compile(r"(_secs|_seconds|_runtime)$")
 
 
 def load(d: Path) -> dict:
@@ -25,6 +30,8 @@ def compare_glue(old: str, new: str) -> list[str]:
     diffs = [f"page missing in new build: {p}" for p in sorted(set(a) - set(b))]
     for page in sorted(set(a) & set(b)):
         for name in sorted(set(a[page]) | set(b[page])):
+            if TIMING.search(name):
+                continue
             if a[page].get(name) != b[page].get(name):
                 diffs.append(f"{page} glue {name}: {a[page].get(name)!r} -> {b[page].get(name)!r}")
     return diffs
@@ -42,7 +49,10 @@ def main(old: str, new: str, old_glue: str | None = None, new_glue: str | None =
     if old_glue and new_glue:
         diffs += compare_glue(old_glue, new_glue)
         g = json.loads(Path(new_glue).read_text())
-        n_glue = f" and {sum(len(v) for v in g.values())} glued values in {len(g)} pages"
+        n = sum(len(v) for v in g.values())
+        t = sum(bool(TIMING.search(k)) for v in g.values() for k in v)
+        n_glue = (f" and {n - t} glued values in {len(g)} pages ({t} wall-clock timings not "
+                  "compared)")
     if diffs:
         print("\n".join(diffs))
         return 1
