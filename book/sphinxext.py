@@ -610,6 +610,26 @@ def _module_closure(root: Path, modules: set[str], packages: tuple[str, ...]) ->
     return set(seen.values())
 
 
+def _installed_or_downloaded(srcdir: Path, sid: str, entry: dict, fname: str,
+                             rel: str | None) -> Path | None:
+    """Where a data file that is not vendored sits when it is available: an npm package's file
+    under ``node_modules`` or a download in the reader's cache (``book.data.cache_dir``).
+
+    Its presence enters the page's dependency hash, so a page whose numbers depend on whether
+    the file is there (e.g. a fallback when an optional download is missing) re-executes when
+    it appears or disappears. pip packages are covered by the environment hash instead.
+    """
+    obtain = entry.get("obtain") or {}
+    kind = obtain.get("kind")
+    if kind == "package" and obtain.get("manager") == "npm" and obtain.get("package") and rel:
+        return srcdir / "node_modules" / str(obtain["package"]) / rel
+    if kind == "url":
+        from .data import cache_dir
+
+        return cache_dir() / sid / fname
+    return None
+
+
 #: (path, size, mtime_ns, what) -> a value derived from the file's contents only
 _MEMO: dict[tuple, object] = {}
 
@@ -707,10 +727,14 @@ def page_dependencies(srcdir: Path, text: str, packages: tuple[str, ...] = ("boo
         if reg.is_file():
             files.add(reg)
             entry = _registry_entry(reg)
-            for spec in ((entry.get("obtain") or {}).get("files") or {}).values():
+            for fname, spec in ((entry.get("obtain") or {}).get("files") or {}).items():
                 rel = spec.get("path") if isinstance(spec, dict) else None
                 if rel and (srcdir / rel).is_file():
                     files.add(srcdir / rel)
+                # files that live outside the book: present or not (a page may branch on it)
+                optional = _installed_or_downloaded(srcdir, sid, entry, fname, rel)
+                if optional is not None and optional.is_file():
+                    files.add(optional)
             for pkg in packages:
                 for loader in sorted((srcdir / pkg / "datasets").glob("*.py")):
                     src = _text(loader)

@@ -225,3 +225,34 @@ def test_memoised_dependency_walk_follows_file_edits(tmp_path):
     os.utime(pkg / "a.py", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
     names = {p.name for p in _module_closure(tmp_path, {"toy.a"}, ("toy",))}
     assert names == {"__init__.py", "a.py", "b.py"}
+
+
+def test_optional_files_enter_the_hash_when_they_appear(tmp_path, monkeypatch):
+    """A page may branch on whether a download or an npm package file is there; the file's
+    presence is part of the page's dependencies, so its cached output follows it."""
+    from book.sphinxext import dependency_hash, page_dependencies
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("BOOK_DATA_CACHE", str(cache))
+    src = tmp_path / "book_src"
+    (src / "data" / "registry").mkdir(parents=True)
+    (src / "data" / "registry" / "dl.yaml").write_text(
+        "id: dl\nobtain:\n  kind: url\n  files:\n    f.csv: {sha256: null}\n")
+    (src / "data" / "registry" / "npmdata.yaml").write_text(
+        "id: npmdata\nobtain:\n  kind: package\n  manager: npm\n  package: pkg\n"
+        "  files:\n    g.json: {path: g.json, sha256: null}\n")
+    page = ("---\njupytext:\n  formats: md:myst\n---\n\n```{code-cell} ipython3\n"
+            "have = [x for x in ('dl', 'npmdata')]\n```\n")
+    before = dependency_hash(src, page_dependencies(src, page, ()))
+    (cache / "dl").mkdir(parents=True)
+    (cache / "dl" / "f.csv").write_text("a,b\n1,2\n")
+    with_download = dependency_hash(src, page_dependencies(src, page, ()))
+    assert with_download != before
+    (src / "node_modules" / "pkg").mkdir(parents=True)
+    (src / "node_modules" / "pkg" / "g.json").write_text("{}")
+    deps = page_dependencies(src, page, ())
+    assert (src / "node_modules" / "pkg" / "g.json").resolve() in deps
+    assert dependency_hash(src, deps) != with_download
+    (cache / "dl" / "f.csv").unlink()
+    (src / "node_modules" / "pkg" / "g.json").unlink()
+    assert dependency_hash(src, page_dependencies(src, page, ())) == before
