@@ -450,25 +450,20 @@ def prepare_china(tmp: Path):
 def prepare_europe(tmp: Path):
     """Europe convergence page: NLS beta 1900-2015 and Moran's I of log GDP per capita with the
     queen contiguity whose islands are linked to their nearest region (as the page builds it)."""
-    import geopandas as gpd
-    import libpysal
-    from libpysal.weights import util as wutil
-
     from book import convergence as conv
     from book import data
     from book.spatial import autocorrelation as spa
+    from book.spatial import weights as spw
 
     panel = data.load("eu_nuts2_roses_wolf")
     bal = panel[panel["region"] != "NL23"].copy()
     bal["ln_y"] = np.log(bal["gdp_pc_1990"])
     geo = data.load("eu_nuts2_roses_wolf_geometry")
-    geo = geo[geo["region"] != "NL23"].to_crs(3035).set_index("region")
-    w_queen = libpysal.weights.Queen.from_dataframe(geo, use_index=True)
-    w_knn1 = libpysal.weights.KNN.from_dataframe(gpd.GeoDataFrame(geometry=geo.centroid), k=1,
-                                                 use_index=True)
-    linked = wutil.attach_islands(w_queen, w_knn1)
-    w_eu = libpysal.weights.W({str(i): sorted({str(j) for j in js})
-                               for i, js in linked.neighbors.items()}, id_order=list(geo.index))
+    geo = geo[geo["region"] != "NL23"].to_crs(3035)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # it reports the island links it adds
+        w_eu = spw.weights_for(geo, "region", "queen", on_islands="nearest")
+    w_eu.transform = "O"
     _write_w_matrix(w_eu, tmp / "eu_w.csv")          # binary; spdep row-standardises
     w_eu.transform = "R"
     years = [1900, 2015]
