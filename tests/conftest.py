@@ -1,4 +1,5 @@
-"""Shared fixtures: repository paths, the built site, a loopback HTTP server."""
+"""Shared fixtures: repository paths, the built site, a loopback HTTP server, Munnell's Produc
+with its log columns."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,3 +38,17 @@ def data_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("BOOK_DATA_CACHE", str(cache))
     monkeypatch.setenv("BOOK_ACCEPT_UNPINNED", "1")
     return cache
+
+
+@pytest.fixture(scope="module")
+def produc():
+    """Munnell's Produc panel (48 states, 1970-86) with the logs of gsp, pcap, pc and emp
+    (``lgsp`` ...), as the spatial-panel page builds them."""
+    import numpy as np
+
+    from book import data
+
+    p = data.load("munnell_produc")
+    for c in ("gsp", "pcap", "pc", "emp"):
+        p["l" + c] = np.log(p[c])
+    return p

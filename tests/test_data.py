@@ -80,26 +80,37 @@ def test_used_by_is_derived_from_the_pages(tmp_path, monkeypatch):
         data._uses.cache_clear()
 
 
-def test_column_entries_are_validated(tmp_path, monkeypatch):
-    doc = yaml.safe_load((data.REGISTRY_DIR / "mexico_gdp.yaml").read_text())
-    doc.pop("schema", None)
-    doc["columns"] = {"state": {"dtype": "str"}}
+@pytest.fixture
+def temp_registry(tmp_path, monkeypatch):
+    """A registry folder holding only the test's own entries: ``write(id, doc)`` adds or
+    replaces one (and clears the registry cache); the real folder is restored afterwards."""
+    real = data.REGISTRY_DIR
     reg = tmp_path / "registry"
     reg.mkdir()
-    (reg / "mexico_gdp.yaml").write_text(yaml.safe_dump(doc))
+
+    def write(dataset_id, doc):
+        (reg / f"{dataset_id}.yaml").write_text(yaml.safe_dump(doc))
+        data.registry.cache_clear()
+
+    write.original = lambda dataset_id: yaml.safe_load((real / f"{dataset_id}.yaml").read_text())
     monkeypatch.setattr(data, "REGISTRY_DIR", reg)
     data.registry.cache_clear()
-    try:
-        with pytest.raises(DataIntegrityError, match="column 'state' needs a `description`"):
-            data.entry("mexico_gdp")
-        doc["columns"] = {"state": {"description": "x", "dtpye": "str"}}
-        (reg / "mexico_gdp.yaml").write_text(yaml.safe_dump(doc))
-        data.registry.cache_clear()
-        with pytest.raises(DataIntegrityError, match=r"unknown key\(s\) \['dtpye'\]"):
-            data.entry("mexico_gdp")
-    finally:
-        monkeypatch.undo()
-        data.registry.cache_clear()
+    yield write
+    monkeypatch.undo()
+    data.registry.cache_clear()
+
+
+def test_column_entries_are_validated(temp_registry):
+    doc = temp_registry.original("mexico_gdp")
+    doc.pop("schema", None)
+    doc["columns"] = {"state": {"dtype": "str"}}
+    temp_registry("mexico_gdp", doc)
+    with pytest.raises(DataIntegrityError, match="column 'state' needs a `description`"):
+        data.entry("mexico_gdp")
+    doc["columns"] = {"state": {"description": "x", "dtpye": "str"}}
+    temp_registry("mexico_gdp", doc)
+    with pytest.raises(DataIntegrityError, match=r"unknown key\(s\) \['dtpye'\]"):
+        data.entry("mexico_gdp")
 
 
 def test_us_income_known_values():
@@ -132,21 +143,14 @@ def test_unknown_id_is_a_clear_error():
         data.load(3)
 
 
-def test_corrupted_file_is_detected(tmp_path, monkeypatch):
+def test_corrupted_file_is_detected(temp_registry):
     """A package file whose bytes changed is reported with its path and how to fix it."""
-    e = data.entry("us_income")
-    bad = dict(e.raw)
-    bad["obtain"] = {**e.obtain, "files": {"usjoin.csv": {**e.files["usjoin.csv"], "sha256": "0" * 64}}}
-    reg = tmp_path / "registry"
-    reg.mkdir()
-    (reg / "us_income.yaml").write_text(yaml.safe_dump(bad))
-    monkeypatch.setattr(data, "REGISTRY_DIR", reg)
-    data.registry.cache_clear()
-    try:
-        with pytest.raises(DataIntegrityError, match="checksum mismatch for .*usjoin.csv"):
-            data.load("us_income")
-    finally:
-        data.registry.cache_clear()
+    bad = temp_registry.original("us_income")
+    files = bad["obtain"]["files"]
+    files["usjoin.csv"] = {**files["usjoin.csv"], "sha256": "0" * 64}
+    temp_registry("us_income", bad)
+    with pytest.raises(DataIntegrityError, match="checksum mismatch for .*usjoin.csv"):
+        data.load("us_income")
 
 
 def test_provenance_table():

@@ -54,14 +54,6 @@ def test_mrw_published_targets_are_not_counts():
         assert "countries in" not in t.quantity
 
 
-@pytest.fixture(scope="module")
-def produc():
-    p = data.load("munnell_produc")
-    for c in ("gsp", "pcap", "pc", "emp"):
-        p["l" + c] = np.log(p[c])
-    return p
-
-
 def test_plm_random_effects_table_and_within_r2(produc):
     """The full Swamy-Arora table printed in plm's vignette (peer rows) and plm's within R²."""
     X = ["lpcap", "lpc", "lemp", "unemp"]

@@ -17,14 +17,6 @@ X = ["lpcap", "lpc", "lemp", "unemp"]
 
 
 @pytest.fixture(scope="module")
-def produc():
-    p = data.load("munnell_produc")
-    for c in ("gsp", "pcap", "pc", "emp"):
-        p["l" + c] = np.log(p[c])
-    return p
-
-
-@pytest.fixture(scope="module")
 def w():
     return spw.weights_for(data.load("us48_geometry"), "state")
 
