@@ -366,33 +366,26 @@ def _search_chinese_class():
     This subclass keeps the same words in a set and memoises the stemmer; the terms, and so the
     search index, are unchanged (tests/test_zh.py compares the two on the book's own text).
     """
-    from sphinx.search.zh import JIEBA, SearchChinese
+    from sphinx.search.zh import SearchChinese
 
-    if JIEBA:
-        import jieba
+    class _TermSet(set):
+        """A set that takes Sphinx's ``latin_terms.extend(...)`` calls."""
+
+        extend = set.update
 
     class SearchChineseFast(SearchChinese):
         lang = "zh"
 
         def init(self, options: dict[str, str]) -> None:
             super().init(options)
-            self.latin_terms = set()
+            self.latin_terms = _TermSet()
             self._stems: dict[tuple[bool, str], str] = {}
 
-        def split(self, input: str) -> list[str]:
-            chinese = list(jieba.cut_for_search(input)) if JIEBA else []
-            latin1 = [term.strip() for term in self.latin1_letters.findall(input)]
-            self.latin_terms.update(latin1)
-            return chinese + latin1
-
         def stem(self, word: str) -> str:
+            # Sphinx's stem depends on the word and on whether it was seen as a Latin term
             key = (word in self.latin_terms, word)
-            out = self._stems.get(key)
-            if out is None:
-                stemmed = self.stemmer.stemWord(word.lower())
-                # as Sphinx: a known Latin word of 3+ letters is not stemmed below 3 letters
-                out = word.lower() if key[0] and len(word) >= 3 and len(stemmed) < 3 else stemmed
-                self._stems[key] = out
-            return out
+            if key not in self._stems:
+                self._stems[key] = super().stem(word)
+            return self._stems[key]
 
     return SearchChineseFast

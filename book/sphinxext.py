@@ -747,17 +747,10 @@ def page_dependencies(srcdir: Path, text: str, packages: tuple[str, ...] = ("boo
     return sorted(p.resolve() for p in files)
 
 
-_HASHES: dict[tuple, str] = {}
-
-
 def _file_digest(path: Path) -> str:
     if path.is_dir():  # a folder read as a whole: its listing (its files are listed too)
         return hashlib.sha256("\n".join(sorted(p.name for p in path.iterdir())).encode()).hexdigest()
-    st = path.stat()
-    key = (str(path), st.st_size, st.st_mtime_ns)
-    if key not in _HASHES:
-        _HASHES[key] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _HASHES[key]
+    return _memo(path, "sha256", lambda p: hashlib.sha256(p.read_bytes()).hexdigest())
 
 
 def dependency_hash(srcdir: Path, deps: list[Path]) -> str:
